@@ -1,0 +1,210 @@
+import type { ExportError, FinishedSpan, Logger, ReporterConfig, Resource, SpanExporter } from '../../src';
+import { JaegerHttpSender, exportError } from './JaegerHttpSender';
+import { JaegerUdpSender } from './JaegerUdpSender';
+import { parseJaegerEndpoint, type JaegerTarget } from './endpoint';
+import { toThriftProcess, toThriftSpan } from './mapping';
+import { loadJaegerThrift, type JaegerThriftCodecs, type ThriftProcess, type ThriftSpan } from './thrift';
+
+/** Largest datagram jaeger-client's UDPSender sends (and the agent's default max packet size). */
+export const UDP_MAX_PACKET_SIZE = 65000;
+
+/**
+ * Options of {@link JaegerExporter}.
+ */
+export interface JaegerExporterOptions {
+  /** The process identity (service name, hostname, ip, sdk version, process tags). */
+  resource: Resource;
+  /** `http(s)://host:14268/api/traces`, `udp://host:6832` or `host:port`; see `parseJaegerEndpoint`. */
+  endpoint?: string;
+  /** Agent host for UDP when `endpoint` is absent (port 6832). Default `localhost`. */
+  agentHost?: string;
+  /** Transport settings used: `user`, `password`, `headers`, `timeout` (ms), `tls`. */
+  reporter?: ReporterConfig;
+  /** Where warnings go (each kind logged once). */
+  logger?: Logger;
+  /** Maximum UDP datagram in bytes (default 65,000). */
+  maxPacketSize?: number;
+}
+
+/**
+ * Exports finished spans to Jaeger in its own wire formats:
+ * - HTTP collector (`http(s)://…/api/traces`): one POST of a Thrift binary `Batch` per
+ *   `export()` call, `Content-Type: application/x-thrift`, basic auth from
+ *   `reporter.user`/`reporter.password`, extra `reporter.headers`, timeout `reporter.timeout` ms;
+ * - UDP agent (`udp://host:6832`): Thrift binary `Agent::emitBatch` messages exactly as
+ *   jaeger-client's UDPSender frames them, the batch split so that no datagram exceeds
+ *   `maxPacketSize` (65,000 bytes). A single span too large for a datagram is trimmed (logs
+ *   dropped, string tags cut to 256 chars, tag `traceandtrace.truncated=true`); if still too
+ *   large it is dropped and counted in {@link JaegerExporter.oversizeDropped}.
+ *
+ * Encoding uses the Thrift IDL and `thriftrw` codec shipped by `jaeger-client` (see `thrift.ts`);
+ * span mapping is in `mapping.ts`. Times are µs end to end. Batching, retries and the queue
+ * belong to the core pipeline: this exporter keeps no buffer and no timer of its own, and its
+ * sockets are `unref`'d.
+ *
+ * Errors: the constructor throws a `ConfigError` (key `endpoint`/`agentHost`) for a bad
+ * endpoint. `export()` never throws; it rejects with an `ExportError` whose `retryable` is true
+ * for connection refused/reset, timeouts, HTTP 5xx/429 and UDP socket errors before any
+ * datagram of the batch left; false for encoding failures, other HTTP 4xx, and after shutdown.
+ *
+ * @see https://www.jaegertracing.io/docs/latest/apis/
+ * @example
+ * ```ts
+ * const exporter = new JaegerExporter({ resource, endpoint: 'http://127.0.0.1:14268/api/traces',
+ *   reporter: { user: 'u', password: 'p', timeout: 5000 } });
+ * await exporter.export(finishedSpans);
+ * await exporter.shutdown();
+ * ```
+ */
+export class JaegerExporter implements SpanExporter {
+  /** The transport chosen from the endpoint. */
+  readonly target: JaegerTarget;
+  /** Spans dropped because even trimmed they did not fit one UDP datagram. */
+  oversizeDropped = 0;
+
+  private readonly codecs: JaegerThriftCodecs;
+  private readonly process: ThriftProcess;
+  private readonly httpSender: JaegerHttpSender | undefined;
+  private readonly udpSender: JaegerUdpSender | undefined;
+  private readonly maxPacketSize: number;
+  private readonly udpOverhead: number;
+  private readonly logger: Logger | undefined;
+  private readonly warned = new Set<string>();
+  private readonly inflight = new Set<Promise<void>>();
+  private isShutdown = false;
+
+  constructor(options: JaegerExporterOptions) {
+    this.target = parseJaegerEndpoint(options.endpoint, options.agentHost);
+    this.codecs = loadJaegerThrift();
+    this.process = toThriftProcess(options.resource);
+    this.logger = options.logger;
+    this.maxPacketSize = options.maxPacketSize ?? UDP_MAX_PACKET_SIZE;
+    const reporter = options.reporter ?? {};
+    if (this.target.protocol === 'http') {
+      this.httpSender = new JaegerHttpSender({
+        url: this.target.url,
+        user: reporter.user,
+        password: reporter.password,
+        headers: reporter.headers,
+        timeoutMs: reporter.timeout,
+        tls: reporter.tls,
+      });
+      this.udpOverhead = 0;
+    } else {
+      this.udpSender = new JaegerUdpSender({ host: this.target.host, port: this.target.port });
+      const empty = this.codecs.emitBatch.byteLength(this.codecs.emitBatchMessage({ process: this.process, spans: [] }));
+      this.udpOverhead = empty.err ? 512 : empty.length;
+      if (this.target.port === 6831) {
+        this.warnOnce('compact-port', 'jaeger: port 6831 is the agent\'s compact-Thrift port; this exporter sends binary Thrift like jaeger-client (agent port 6832)');
+      }
+    }
+  }
+
+  /**
+   * Encode and send one batch (see the class doc for formats and errors).
+   *
+   * @param batch - finished, sampled spans
+   * @returns resolves when the collector accepted the batch (HTTP 2xx) or every datagram left
+   *   the socket (UDP); never throws synchronously
+   */
+  export(batch: readonly FinishedSpan[]): Promise<void> {
+    if (this.isShutdown) return Promise.reject(exportError('jaeger exporter is shut down', false));
+    if (batch.length === 0) return Promise.resolve();
+    let p: Promise<void>;
+    try {
+      p = this.httpSender ? this.exportHttp(batch, this.httpSender) : this.exportUdp(batch);
+    } catch (err) {
+      p = Promise.reject(exportError(`jaeger: could not encode batch: ${(err as Error).message}`, false));
+    }
+    this.inflight.add(p);
+    const forget = (): void => {
+      this.inflight.delete(p);
+    };
+    p.then(forget, forget);
+    return p;
+  }
+
+  /** Waits for exports in flight; the exporter buffers nothing itself. Never rejects. */
+  async forceFlush(): Promise<void> {
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Waits for exports in flight, then closes the HTTP agent / UDP socket. Idempotent; never rejects. */
+  async shutdown(): Promise<void> {
+    if (this.isShutdown) return;
+    this.isShutdown = true;
+    await this.forceFlush();
+    this.httpSender?.close();
+    await this.udpSender?.close();
+  }
+
+  private exportHttp(batch: readonly FinishedSpan[], sender: JaegerHttpSender): Promise<void> {
+    const spans = batch.map(toThriftSpan);
+    const { err, value } = this.codecs.batch.toBuffer({ process: this.process, spans });
+    if (err) return Promise.reject(exportError(`jaeger: Thrift encoding failed: ${err.message}`, false));
+    return sender.send(value);
+  }
+
+  private async exportUdp(batch: readonly FinishedSpan[]): Promise<void> {
+    const sender = this.udpSender as JaegerUdpSender;
+    const budget = this.maxPacketSize - this.udpOverhead;
+    const chunks: ThriftSpan[][] = [];
+    let chunk: ThriftSpan[] = [];
+    let size = 0;
+    for (const s of batch) {
+      let span = toThriftSpan(s);
+      let len = this.spanSize(span);
+      if (len > budget) {
+        span = trimSpan(span);
+        len = this.spanSize(span);
+        if (len > budget) {
+          this.oversizeDropped++;
+          this.warnOnce('oversize', `jaeger: a span (${len} bytes) does not fit a ${this.maxPacketSize}-byte UDP datagram; dropped`);
+          continue;
+        }
+      }
+      if (size + len > budget && chunk.length > 0) {
+        chunks.push(chunk);
+        chunk = [];
+        size = 0;
+      }
+      chunk.push(span);
+      size += len;
+    }
+    if (chunk.length > 0) chunks.push(chunk);
+
+    let sent = 0;
+    for (const spans of chunks) {
+      const { err, value } = this.codecs.emitBatch.toBuffer(this.codecs.emitBatchMessage({ process: this.process, spans }));
+      if (err) throw exportError(`jaeger: Thrift encoding failed: ${err.message}`, false);
+      try {
+        await sender.send(value);
+      } catch (e) {
+        // Retrying after some datagrams left would send those spans twice.
+        if (sent > 0) (e as ExportError).retryable = false;
+        throw e;
+      }
+      sent++;
+    }
+  }
+
+  private spanSize(span: ThriftSpan): number {
+    const r = this.codecs.span.byteLength(span);
+    return r.err ? Number.MAX_SAFE_INTEGER : r.length;
+  }
+
+  private warnOnce(kind: string, message: string): void {
+    if (this.warned.has(kind)) return;
+    this.warned.add(kind);
+    this.logger?.warn(message);
+  }
+}
+
+/** A copy of `span` without logs and with string tags cut to 256 characters. */
+function trimSpan(span: ThriftSpan): ThriftSpan {
+  const tags = span.tags.map((t) =>
+    t.vType === 'STRING' && t.vStr !== undefined && t.vStr.length > 256 ? { ...t, vStr: t.vStr.slice(0, 256) } : t,
+  );
+  tags.push({ key: 'traceandtrace.truncated', vType: 'BOOL', vBool: true });
+  return { ...span, operationName: span.operationName.slice(0, 1024), tags, logs: [] };
+}

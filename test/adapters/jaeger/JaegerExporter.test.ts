@@ -1,0 +1,312 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ExportError, FinishedSpan } from '../../../src';
+import { JaegerExporter } from '../../../adapters/jaeger/JaegerExporter';
+import { makeSpan, recordingLogger, resource } from './fixtures';
+import { startJaegerAgent, startJaegerCollector, type AgentStandIn, type CollectorStandIn, type DecodedSpan } from './standins';
+
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+/** A server span exercising every mapping rule. */
+function richSpan(): FinishedSpan {
+  return makeSpan({
+    name: 'GET /checkout',
+    kind: 'entry',
+    traceId: TRACE,
+    spanId: 'f0f1f2f3f4f5f6f7',
+    parentSpanId: '00f067aa0ba902b7',
+    remoteParent: true,
+    debug: true,
+    startTimeUs: 1_700_000_000_000_001,
+    endTimeUs: 1_700_000_000_000_138, // 137 µs
+    attributes: {
+      'http.request.method': 'GET',
+      'http.response.status_code': 500,
+      ratio: 0.25,
+      cached: false,
+      'list.tags': ['a', 'b'],
+      caller: 'handleCheckout (gateway.ts:42)',
+    },
+    events: [
+      { name: 'cache.miss', timeUs: 1_700_000_000_000_050, attributes: { key: 'item-7' } },
+      {
+        name: 'exception',
+        timeUs: 1_700_000_000_000_100,
+        attributes: { 'exception.type': 'TypeError', 'exception.message': 'boom', 'exception.stacktrace': 'TypeError: boom\n    at x' },
+      },
+    ],
+    status: { code: 'error', message: 'boom' },
+    peer: { service: 'pricing', host: '10.0.0.7', port: 7070 },
+    component: 'http',
+  });
+}
+
+function assertRich(d: DecodedSpan): void {
+  expect(d.operationName).toBe('GET /checkout');
+  expect(d.traceIdHigh).toBe('4bf92f3577b34da6');
+  expect(d.traceIdLow).toBe('a3ce929d0e0e4736');
+  expect(d.spanId).toBe('f0f1f2f3f4f5f6f7');
+  expect(d.parentSpanId).toBe('00f067aa0ba902b7');
+  expect(d.references).toEqual([{ refType: 'CHILD_OF', traceId: TRACE, spanId: '00f067aa0ba902b7' }]);
+  expect(d.flags).toBe(0x3); // sampled | debug
+  expect(d.startTime).toBe(1_700_000_000_000_001);
+  expect(d.duration).toBe(137);
+  expect(d.tags['span.kind']).toBe('server');
+  expect(d.tags['http.request.method']).toBe('GET');
+  expect(d.tags['http.response.status_code']).toBe(500);
+  expect(d.tagTypes['http.response.status_code']).toBe('LONG');
+  expect(d.tags.ratio).toBe(0.25);
+  expect(d.tagTypes.ratio).toBe('DOUBLE');
+  expect(d.tags.cached).toBe(false);
+  expect(d.tagTypes.cached).toBe('BOOL');
+  expect(d.tags['list.tags']).toBe('["a","b"]');
+  expect(d.tags.caller).toBe('handleCheckout (gateway.ts:42)');
+  expect(d.tags.error).toBe(true);
+  expect(d.tagTypes.error).toBe('BOOL');
+  expect(d.tags['peer.service']).toBe('pricing');
+  expect(d.tags['peer.ipv4']).toBe('10.0.0.7');
+  expect(d.tags['peer.port']).toBe(7070);
+  expect(d.tags.component).toBe('http');
+  expect(d.logs).toEqual([
+    { timestamp: 1_700_000_000_000_050, fields: { event: 'cache.miss', key: 'item-7' } },
+    {
+      timestamp: 1_700_000_000_000_100,
+      fields: { event: 'error', 'error.kind': 'TypeError', message: 'boom', stack: 'TypeError: boom\n    at x' },
+    },
+  ]);
+  expect(d.process.serviceName).toBe('orders');
+  expect(d.process.tags).toEqual({
+    hostname: 'test-host',
+    ip: '10.1.2.3',
+    'jaeger.version': 'traceandtrace-node-0.1.0',
+    region: 'eu-1',
+  });
+}
+
+describe('JaegerExporter over HTTP (Thrift binary Batch)', () => {
+  let collector: CollectorStandIn;
+  let exporter: JaegerExporter | undefined;
+  beforeEach(async () => {
+    collector = await startJaegerCollector();
+  });
+  afterEach(async () => {
+    await exporter?.shutdown();
+    exporter = undefined;
+    await collector.stop();
+  });
+
+  it('maps kind, parent, typed tags, logs, error, peer, caller, debug and µs times', async () => {
+    exporter = new JaegerExporter({ resource, endpoint: collector.url });
+    await exporter.export([richSpan()]);
+    expect(collector.requests).toHaveLength(1);
+    expect(collector.requests[0].contentType).toBe('application/x-thrift');
+    expect(collector.spans).toHaveLength(1);
+    assertRich(collector.spans[0]);
+  });
+
+  it('keeps sub-millisecond durations distinct and exact (µs)', async () => {
+    exporter = new JaegerExporter({ resource, endpoint: collector.url });
+    const start = 1_700_000_000_500_000;
+    const durations = [1, 137, 842, 999, 1001];
+    await exporter.export(durations.map((d) => makeSpan({ startTimeUs: start + d, endTimeUs: start + 2 * d })));
+    expect(collector.spans.map((s) => s.duration)).toEqual(durations);
+    expect(collector.spans.map((s) => s.startTime)).toEqual(durations.map((d) => start + d));
+  });
+
+  it('maps root spans, 64-bit trace ids, kinds and hostname peers', async () => {
+    exporter = new JaegerExporter({ resource, endpoint: collector.url });
+    await exporter.export([
+      makeSpan({ kind: 'exit', traceId: '0000000000000000ffffffffffffffff', spanId: 'ffffffffffffffff', peer: { host: 'inventory.local', port: 50051 } }),
+      makeSpan({ kind: 'producer' }),
+      makeSpan({ kind: 'consumer' }),
+      makeSpan({ kind: 'local', sampled: true, debug: false }),
+    ]);
+    const [exit, producer, consumer, local] = collector.spans;
+    expect(exit.traceIdHigh).toBe('0000000000000000');
+    expect(exit.traceIdLow).toBe('ffffffffffffffff');
+    expect(exit.spanId).toBe('ffffffffffffffff');
+    expect(exit.parentSpanId).toBe('0000000000000000');
+    expect(exit.references).toEqual([]);
+    expect(exit.tags['span.kind']).toBe('client');
+    expect(exit.tags['peer.hostname']).toBe('inventory.local');
+    expect(exit.tags['peer.port']).toBe(50051);
+    expect(exit.tags['peer.ipv4']).toBeUndefined();
+    expect(producer.tags['span.kind']).toBe('producer');
+    expect(consumer.tags['span.kind']).toBe('consumer');
+    expect(local.tags['span.kind']).toBeUndefined();
+    expect(local.tags.error).toBeUndefined();
+    expect(local.flags).toBe(1);
+  });
+
+  it('sends extra headers and no Authorization when no credentials are configured', async () => {
+    exporter = new JaegerExporter({ resource, endpoint: collector.url, reporter: { headers: { 'x-tenant': 'acme' } } });
+    await exporter.export([makeSpan()]);
+    expect(collector.requests[0].headers['x-tenant']).toBe('acme');
+    expect(collector.requests[0].authorization).toBeUndefined();
+  });
+
+  it('rejects with retryable errors on 503 and 429, non-retryable on 400, and recovers', async () => {
+    exporter = new JaegerExporter({ resource, endpoint: collector.url });
+    collector.setStatus(503);
+    await expect(exporter.export([makeSpan()])).rejects.toMatchObject({ retryable: true, message: expect.stringContaining('503') });
+    collector.setStatus(429);
+    await expect(exporter.export([makeSpan()])).rejects.toMatchObject({ retryable: true });
+    collector.setStatus(400);
+    await expect(exporter.export([makeSpan()])).rejects.toMatchObject({ retryable: false });
+    collector.setStatus(undefined);
+    await exporter.export([makeSpan({ name: 'after' })]);
+    expect(collector.spans.map((s) => s.operationName)).toEqual(['after']);
+  });
+
+  it('after shutdown, export rejects (non-retryable) without throwing', async () => {
+    exporter = new JaegerExporter({ resource, endpoint: collector.url });
+    await exporter.shutdown();
+    let p: Promise<void> | undefined;
+    expect(() => {
+      p = exporter!.export([makeSpan()]);
+    }).not.toThrow();
+    await expect(p).rejects.toMatchObject({ retryable: false });
+  });
+});
+
+describe('JaegerExporter over HTTP with basic auth', () => {
+  let collector: CollectorStandIn;
+  const exporters: JaegerExporter[] = [];
+  beforeAll(async () => {
+    collector = await startJaegerCollector({ user: 'jaeger', password: 's3cret-pw' });
+  });
+  afterAll(async () => {
+    await Promise.all(exporters.map((e) => e.shutdown()));
+    await collector.stop();
+  });
+  const make = (o: ConstructorParameters<typeof JaegerExporter>[0]): JaegerExporter => {
+    const e = new JaegerExporter(o);
+    exporters.push(e);
+    return e;
+  };
+
+  it('authenticates with reporter.user / reporter.password', async () => {
+    const e = make({ resource, endpoint: collector.url, reporter: { user: 'jaeger', password: 's3cret-pw' } });
+    await e.export([makeSpan({ name: 'authed' })]);
+    expect(collector.spans.map((s) => s.operationName)).toContain('authed');
+    expect(collector.requests.at(-1)?.status).toBe(202);
+  });
+
+  it('authenticates with credentials in the endpoint URL', async () => {
+    const url = collector.url.replace('http://', 'http://jaeger:s3cret-pw@');
+    const e = make({ resource, endpoint: url });
+    await e.export([makeSpan({ name: 'url-authed' })]);
+    expect(collector.spans.map((s) => s.operationName)).toContain('url-authed');
+  });
+
+  it('rejects (non-retryable) on 401 without leaking the password', async () => {
+    const e = make({ resource, endpoint: collector.url, reporter: { user: 'jaeger', password: 'wrong-pw' } });
+    const err = (await e.export([makeSpan()]).catch((x: unknown) => x)) as ExportError;
+    expect(err).toBeInstanceOf(Error);
+    expect(err.retryable).toBe(false);
+    expect(err.message).toContain('401');
+    expect(err.message).not.toContain('wrong-pw');
+    const noCreds = make({ resource, endpoint: collector.url });
+    await expect(noCreds.export([makeSpan()])).rejects.toMatchObject({ retryable: false });
+  });
+});
+
+describe('JaegerExporter with a dead or hanging collector', () => {
+  it('rejects with a retryable error when the connection is refused', async () => {
+    const c = await startJaegerCollector();
+    const url = c.url;
+    await c.stop(); // the port is now closed
+    const exporter = new JaegerExporter({ resource, endpoint: url });
+    let p: Promise<void> | undefined;
+    expect(() => {
+      p = exporter.export([makeSpan()]);
+    }).not.toThrow();
+    await expect(p).rejects.toMatchObject({ retryable: true, message: expect.stringContaining('ECONNREFUSED') });
+    await exporter.shutdown();
+  });
+
+  it('rejects with a retryable timeout when the collector never answers', async () => {
+    const sockets = new Set<import('node:net').Socket>();
+    const server = http.createServer(() => undefined);
+    server.on('connection', (s) => sockets.add(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const exporter = new JaegerExporter({ resource, endpoint: `http://127.0.0.1:${port}/api/traces`, reporter: { timeout: 200 } });
+    await expect(exporter.export([makeSpan()])).rejects.toMatchObject({ retryable: true, message: expect.stringContaining('timed out') });
+    await exporter.shutdown();
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+});
+
+describe('JaegerExporter over UDP (Thrift binary Agent::emitBatch)', () => {
+  let agent: AgentStandIn;
+  let exporter: JaegerExporter | undefined;
+  beforeEach(async () => {
+    agent = await startJaegerAgent();
+  });
+  afterEach(async () => {
+    await exporter?.shutdown();
+    exporter = undefined;
+    await agent.stop();
+  });
+
+  it('delivers the same mapping through the agent', async () => {
+    exporter = new JaegerExporter({ resource, endpoint: agent.endpoint });
+    await exporter.export([richSpan()]);
+    await agent.waitForSpans(1);
+    expect(agent.decodeErrors).toEqual([]);
+    assertRich(agent.spans[0]);
+  });
+
+  it('splits large batches so that no datagram exceeds 65,000 bytes', async () => {
+    exporter = new JaegerExporter({ resource, endpoint: agent.endpoint });
+    const blob = 'x'.repeat(6000);
+    const spans = Array.from({ length: 60 }, (_, i) => makeSpan({ name: `big-${i}`, attributes: { blob, i } }));
+    await exporter.export(spans);
+    await agent.waitForSpans(60);
+    expect(agent.decodeErrors).toEqual([]);
+    expect(agent.datagramSizes.length).toBeGreaterThan(1);
+    for (const size of agent.datagramSizes) expect(size).toBeLessThanOrEqual(65000);
+    expect(agent.spans.map((s) => s.operationName)).toEqual(spans.map((s) => s.name));
+    expect(agent.spans.every((s) => s.tags.blob === blob)).toBe(true);
+  });
+
+  it('honours a smaller maxPacketSize', async () => {
+    exporter = new JaegerExporter({ resource, endpoint: agent.endpoint, maxPacketSize: 4000 });
+    const spans = Array.from({ length: 20 }, (_, i) => makeSpan({ name: `s-${i}`, attributes: { pad: 'y'.repeat(500) } }));
+    await exporter.export(spans);
+    await agent.waitForSpans(20);
+    expect(agent.datagramSizes.length).toBeGreaterThanOrEqual(3);
+    for (const size of agent.datagramSizes) expect(size).toBeLessThanOrEqual(4000);
+  });
+
+  it('trims a single span too large for one datagram instead of losing it', async () => {
+    const logger = recordingLogger();
+    exporter = new JaegerExporter({ resource, endpoint: agent.endpoint, logger });
+    const huge = makeSpan({
+      name: 'huge',
+      attributes: { payload: 'z'.repeat(100_000) },
+      events: [{ name: 'e', timeUs: 1_700_000_000_123_500, attributes: { more: 'q'.repeat(10_000) } }],
+    });
+    await exporter.export([huge, makeSpan({ name: 'small' })]);
+    await agent.waitForSpans(2);
+    const got = agent.spans.find((s) => s.operationName === 'huge');
+    expect(got?.tags['traceandtrace.truncated']).toBe(true);
+    expect(String(got?.tags.payload)).toHaveLength(256);
+    expect(got?.logs).toEqual([]);
+    expect(exporter.oversizeDropped).toBe(0);
+    for (const size of agent.datagramSizes) expect(size).toBeLessThanOrEqual(65000);
+  });
+
+  it('uses agentHost with port 6832 when no endpoint is given', () => {
+    exporter = new JaegerExporter({ resource, agentHost: '127.0.0.1' });
+    expect(exporter.target).toEqual({ protocol: 'udp', host: '127.0.0.1', port: 6832 });
+  });
+
+  it('warns once that 6831 is the compact port', () => {
+    const logger = recordingLogger();
+    exporter = new JaegerExporter({ resource, endpoint: 'udp://127.0.0.1:6831', logger });
+    expect(logger.messages.filter((m) => m.includes('6831'))).toHaveLength(1);
+  });
+});
