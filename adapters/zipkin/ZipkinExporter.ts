@@ -1,0 +1,221 @@
+/**
+ * The Zipkin span exporter: JSON v2 (the `zipkin` package's encoder) over one bounded,
+ * timed HTTP POST per batch.
+ *
+ * @packageDocumentation
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import type { FinishedSpan, Logger, SpanExporter } from '../../src';
+import { exportError, postSpans } from './postSpans';
+import { encodeZipkinSpan } from './toZipkinSpan';
+
+const gzipAsync = promisify(gzip);
+
+/**
+ * Options of a {@link ZipkinExporter}.
+ */
+export interface ZipkinExporterOptions {
+  /** Zipkin v2 spans endpoint, e.g. `http://127.0.0.1:9411/api/v2/spans`. Credentials in the URL become basic auth. */
+  url: string | URL;
+  /** Deadline of one POST (connect, send, answer), in ms. Default 10000. */
+  timeoutMs?: number;
+  /** Extra request headers (e.g. an API gateway key). Never logged. */
+  headers?: Record<string, string>;
+  /** Basic-auth user. */
+  user?: string;
+  /** Basic-auth password. Never logged. */
+  password?: string;
+  /** Bearer token (`Authorization: Bearer …`) when no user/password is given. Never logged. */
+  token?: string;
+  /** `gzip` (default): bodies of at least {@link ZipkinExporterOptions.gzipMinBytes} are sent with `Content-Encoding: gzip`, which Zipkin accepts. `none`: never. */
+  compression?: 'gzip' | 'none';
+  /** Smallest body (bytes of JSON) worth compressing. Default 1024. */
+  gzipMinBytes?: number;
+  /** TLS options for an `https:` URL. */
+  tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
+  /** Where the exporter logs (at most once a minute per kind of problem). Default: silent. */
+  logger?: Logger;
+}
+
+/** Counters of one exporter, for tests and diagnostics. */
+export interface ZipkinExporterCounters {
+  /** POST requests started. */
+  requests: number;
+  /** Spans in batches the collector accepted. */
+  spansSent: number;
+  /** Spans never sent because Zipkin would reject them (bad ids or timestamps). */
+  invalidSpans: number;
+  /** Requests sent gzip-compressed. */
+  gzipped: number;
+}
+
+const LOG_INTERVAL_MS = 60_000;
+
+/**
+ * A {@link SpanExporter} for Zipkin's `POST /api/v2/spans`.
+ *
+ * Each `export(batch)` encodes the batch with the `zipkin` package's `jsonEncoder.JSON_V2`
+ * (see `toZipkinSpan.ts` for the mapping), joins it as `[span,span,…]`, gzips it when it is
+ * at least `gzipMinBytes` long, and sends it with exactly one `node:http(s)` POST bounded by
+ * `timeoutMs`. Spans Zipkin would reject (ids that are not hex of the right length, bad
+ * timestamps) are left out, counted, and logged at most once a minute.
+ *
+ * Why not zipkin-transport-http's `HttpLogger` (0.22)? Measured traps on Node 20:
+ * - it defaults to JSON v1 (`jsonEncoder = JSON_V1`);
+ * - it uses the global `fetch` when there is one (Node ≥ 18), which ignores its `timeout`
+ *   option (a node-fetch-only extension), so a hanging collector holds each request forever;
+ * - its `setInterval` starts a new POST every `httpInterval` whether or not earlier ones
+ *   settled, so against a slow collector requests (and their bodies) pile up without bound;
+ * - `logSpan` returns nothing and there is no awaitable flush: success and failure are only
+ *   `'success'`/`'error'` events, so a batch cannot be retried or counted as dropped;
+ * - on a non-2xx answer it logs the whole request body (every span) through its logger.
+ * The core already provides the bounded queue, batching, flush interval and retries; this
+ * exporter only has to send one batch per call, bounded and timed, and report the outcome.
+ *
+ * Errors: `export()` never throws synchronously; it rejects with an `ExportError` whose
+ * `retryable` is true for connection errors, the timeout, 408/429 and 5xx, and false for
+ * other statuses (400: Zipkin rejected the spans), TLS errors, and after `shutdown()`.
+ *
+ * @example
+ * ```ts
+ * const exporter = new ZipkinExporter({ url: 'http://127.0.0.1:9411/api/v2/spans', timeoutMs: 5000 });
+ * await exporter.export(finishedSpans);
+ * await exporter.shutdown();
+ * ```
+ */
+export class ZipkinExporter implements SpanExporter {
+  private readonly url: URL;
+  private readonly timeoutMs: number;
+  private readonly headers: Record<string, string>;
+  private readonly compression: 'gzip' | 'none';
+  private readonly gzipMinBytes: number;
+  private readonly tls: { ca?: string | Buffer; rejectUnauthorized?: boolean } | undefined;
+  private readonly logger: Logger | undefined;
+  private readonly agent: http.Agent;
+  private readonly stats: ZipkinExporterCounters = { requests: 0, spansSent: 0, invalidSpans: 0, gzipped: 0 };
+  private inFlight: Promise<unknown> | undefined;
+  private closed = false;
+  private lastInvalidLogMs = -Infinity;
+  private invalidSinceLog = 0;
+
+  /**
+   * @param options - see {@link ZipkinExporterOptions}
+   * @throws TypeError when `url` is not an http(s) URL (backend factories validate first and
+   *   throw a ConfigError naming the key)
+   */
+  constructor(options: ZipkinExporterOptions) {
+    const url = new URL(String(options.url));
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new TypeError(`Zipkin URL must be http: or https:, got ${url.protocol}`);
+    }
+    const user = options.user ?? (url.username ? decodeURIComponent(url.username) : undefined);
+    const password = options.password ?? (url.password ? decodeURIComponent(url.password) : undefined);
+    url.username = '';
+    url.password = '';
+    this.url = url;
+    this.timeoutMs = options.timeoutMs !== undefined && options.timeoutMs > 0 ? options.timeoutMs : 10_000;
+    this.compression = options.compression ?? 'gzip';
+    this.gzipMinBytes = options.gzipMinBytes ?? 1024;
+    this.tls = options.tls;
+    this.logger = options.logger;
+
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(options.headers ?? {})) {
+      if (/^(content-type|content-length|content-encoding|host|transfer-encoding)$/i.test(k)) continue;
+      headers[k] = v;
+    }
+    const hasAuthHeader = Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
+    if (user !== undefined || password !== undefined) {
+      for (const k of Object.keys(headers)) if (k.toLowerCase() === 'authorization') delete headers[k];
+      headers.Authorization = `Basic ${Buffer.from(`${user ?? ''}:${password ?? ''}`).toString('base64')}`;
+    } else if (options.token && !hasAuthHeader) {
+      headers.Authorization = `Bearer ${options.token}`;
+    }
+    headers['Content-Type'] = 'application/json';
+    this.headers = headers;
+
+    // Keep-alive pool; at most 4 sockets even if the pipeline ever exports concurrently.
+    this.agent =
+      url.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 4 }) : new http.Agent({ keepAlive: true, maxSockets: 4 });
+  }
+
+  /** A snapshot of this exporter's counters. */
+  counters(): ZipkinExporterCounters {
+    return { ...this.stats };
+  }
+
+  /**
+   * Encodes `batch` as Zipkin JSON v2 and POSTs it once.
+   *
+   * Resolves when Zipkin accepted it (or when no span of it was valid, so nothing was sent);
+   * rejects with an `ExportError` (`retryable` as described on the class). Never throws.
+   */
+  export(batch: readonly FinishedSpan[]): Promise<void> {
+    if (this.closed) return Promise.reject(exportError('Zipkin exporter is shut down', false));
+    const p = this.send(batch);
+    const tracked = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight = tracked;
+    void tracked.then(() => {
+      if (this.inFlight === tracked) this.inFlight = undefined;
+    });
+    return p;
+  }
+
+  private async send(batch: readonly FinishedSpan[]): Promise<void> {
+    const parts: string[] = [];
+    let firstError: string | undefined;
+    let invalid = 0;
+    for (const span of batch) {
+      if (!span || span.sampled === false) continue;
+      const encoded = encodeZipkinSpan(span);
+      if (typeof encoded === 'string') parts.push(encoded);
+      else {
+        invalid++;
+        firstError ??= encoded.error;
+      }
+    }
+    if (invalid > 0) this.noteInvalid(invalid, firstError ?? 'invalid');
+    if (parts.length === 0) return;
+
+    const json = Buffer.from(`[${parts.join(',')}]`, 'utf8');
+    const headers = { ...this.headers };
+    let body = json;
+    if (this.compression === 'gzip' && json.length >= this.gzipMinBytes) {
+      body = await gzipAsync(json);
+      headers['Content-Encoding'] = 'gzip';
+      this.stats.gzipped++;
+    }
+    this.stats.requests++;
+    await postSpans({ url: this.url, headers, body, timeoutMs: this.timeoutMs, agent: this.agent, tls: this.tls });
+    this.stats.spansSent += parts.length;
+  }
+
+  private noteInvalid(count: number, reason: string): void {
+    this.stats.invalidSpans += count;
+    this.invalidSinceLog += count;
+    const now = Date.now();
+    if (this.logger && now - this.lastInvalidLogMs >= LOG_INTERVAL_MS) {
+      this.lastInvalidLogMs = now;
+      this.logger.warn(`zipkin: dropped ${this.invalidSinceLog} span(s) Zipkin would reject (${reason})`);
+      this.invalidSinceLog = 0;
+    }
+  }
+
+  /** Nothing is buffered here (the core's pipeline holds the queue); waits for an export in flight. */
+  async forceFlush(): Promise<void> {
+    await this.inFlight;
+  }
+
+  /** Waits for an export in flight, then closes the keep-alive sockets. Later exports reject. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    await this.inFlight;
+    this.agent.destroy();
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * Maps a finished traceandtrace span to a Zipkin v2 span (the `zipkin` package's
+ * `model.Span`) and encodes it with the package's `jsonEncoder.JSON_V2`.
+ *
+ * Spec followed: the Zipkin v2 API model, https://zipkin.io/zipkin-api/#/default/post_spans
+ * (`Span`, `Endpoint`, `Annotation` definitions) and Zipkin's server-side normalisation
+ * (`zipkin2.Span.normalizeTraceId`).
+ *
+ * | FinishedSpan                        | Zipkin v2                                                    |
+ * |-------------------------------------|--------------------------------------------------------------|
+ * | traceId (32 hex)                    | `traceId`: 32 hex kept whole; 16 hex when the high 64 bits are zero (what Zipkin stores for a 64-bit B3 trace) |
+ * | spanId / parentSpanId               | `id` / `parentId` (16 lowercase hex)                         |
+ * | name                                | `name` (Zipkin lower-cases names; so does `model.Span`)      |
+ * | kind entry/exit/producer/consumer   | `SERVER`/`CLIENT`/`PRODUCER`/`CONSUMER`; `local` → no kind   |
+ * | startTimeUs, endTimeUs              | `timestamp`, `duration`: integer µs (rounded), duration ≥ 1 |
+ * | resource                            | `localEndpoint` {serviceName, ipv4 (or ipv6), port = `server.port` tag on entry spans} |
+ * | peer                                | `remoteEndpoint` {serviceName: peer.service, ipv4/ipv6 when peer.host is an IP, port}; a non-IP host becomes tag `peer.hostname` |
+ * | attributes, resource.attributes     | `tags`, every value a string (arrays/objects as JSON); resource attributes are added to every span as zipkin-js's `defaultTags` does, span attributes win |
+ * | events                              | `annotations` {timestamp µs, value: `name` or `name {"k":"v",…}`} |
+ * | status error / recordError          | tag `error` = status message, else the exception message, else `true` |
+ * | debug                               | `debug: true`                                                |
+ * | (never)                             | `shared`: always false — our server spans always have their own span id |
+ *
+ * @packageDocumentation
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import { jsonEncoder, model, option, TraceId } from 'zipkin';
+import type { AttributeValue, FinishedSpan, SpanKind } from '../../src';
+import './zipkinTypes';
+
+/** Zipkin v2 span kinds, indexed by our {@link SpanKind}. `local` has none. */
+const KINDS: Readonly<Record<SpanKind, string | undefined>> = {
+  entry: 'SERVER',
+  exit: 'CLIENT',
+  producer: 'PRODUCER',
+  consumer: 'CONSUMER',
+  local: undefined,
+};
+
+const HEX16 = /^[0-9a-f]{16}$/;
+const HEX32 = /^[0-9a-f]{32}$/;
+const ALL_ZERO = /^0+$/;
+
+/**
+ * The `zipkin` package's `model.Endpoint` knows only `ipv4`. Zipkin's v2 model also has
+ * `ipv6`; since `JSON_V2.encode` serialises the endpoint object as it is, setting an
+ * `ipv6` field on it is enough to put it on the wire (the one place where we extend the
+ * package's model; see the `remoteEndpoint` mapping).
+ */
+type EndpointWithIpv6 = model.Endpoint & { ipv6?: string };
+
+/**
+ * Normalises a trace id as Zipkin does: lower-case; a 32-hex id whose high 64 bits are zero
+ * becomes its low 16 hex (a 64-bit trace left-padded by B3 extraction), so our span and a
+ * 64-bit zipkin-js peer's span carry the identical id. 128-bit ids are kept whole.
+ *
+ * @param traceId - 16 or 32 hex characters, any case
+ * @returns the normalised id, or `undefined` when it is not valid Zipkin hex (or all zeros)
+ * @example
+ * ```ts
+ * zipkinTraceId('0000000000000000A2FB4A1D1A96D312'); // 'a2fb4a1d1a96d312'
+ * zipkinTraceId('463ac35c9f6413ad48485a3953bb6124'); // unchanged
+ * ```
+ */
+export function zipkinTraceId(traceId: string): string | undefined {
+  if (typeof traceId !== 'string') return undefined;
+  const id = traceId.toLowerCase();
+  if (ALL_ZERO.test(id)) return undefined;
+  if (HEX32.test(id)) return id.startsWith('0000000000000000') ? id.slice(16) : id;
+  return HEX16.test(id) ? id : undefined;
+}
+
+/** A 64-bit span id as Zipkin wants it (16 lowercase hex, not all zeros), or undefined. */
+function zipkinSpanId(spanId: string | undefined): string | undefined {
+  if (typeof spanId !== 'string') return undefined;
+  const id = spanId.toLowerCase();
+  return HEX16.test(id) && !ALL_ZERO.test(id) ? id : undefined;
+}
+
+/**
+ * Converts an attribute value to the string Zipkin requires for tag values: strings as
+ * they are, numbers and booleans with `String`, arrays (and anything else) as JSON.
+ *
+ * @example
+ * ```ts
+ * tagValue(200); // '200'
+ * tagValue(['a', 'b']); // '["a","b"]'
+ * ```
+ */
+export function tagValue(value: AttributeValue | unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value === undefined || value === null) return undefined;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** A TCP port Zipkin accepts (1..65535), from a number or a numeric string. */
+function validPort(port: unknown): number | undefined {
+  const n = typeof port === 'string' ? Number(port) : port;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= 65535 ? n : undefined;
+}
+
+/** Builds an endpoint; `host` goes to ipv4 or ipv6 when it is an IP address, else it is ignored. */
+function endpoint(serviceName: string | undefined, host: string | undefined, port: number | undefined): EndpointWithIpv6 | undefined {
+  const ep: EndpointWithIpv6 = new model.Endpoint({
+    serviceName: serviceName || undefined,
+    ipv4: host !== undefined && isIPv4(host) ? host : undefined,
+    port,
+  });
+  if (host !== undefined && isIPv6(host)) ep.ipv6 = host.toLowerCase();
+  return ep.isEmpty() && ep.ipv6 === undefined ? undefined : ep;
+}
+
+/** The value of Zipkin's `error` tag for a failed span. */
+function errorTagValue(span: FinishedSpan): string {
+  if (span.status.message) return span.status.message;
+  for (const event of span.events) {
+    const msg = event.name === 'exception' ? event.attributes['exception.message'] : undefined;
+    if (typeof msg === 'string' && msg !== '') return msg;
+  }
+  return 'true';
+}
+
+/** `name` or `name {"field":"value",…}` (compact JSON of the event's fields). */
+function annotationValue(name: string, attributes: Readonly<Record<string, AttributeValue>>): string {
+  const keys = Object.keys(attributes);
+  if (keys.length === 0) return name;
+  let fields: string;
+  try {
+    fields = JSON.stringify(attributes);
+  } catch {
+    fields = `{${keys.join(',')}}`;
+  }
+  return `${name} ${fields}`;
+}
+
+/** Why a span cannot be sent to Zipkin (for the exporter's log line), or undefined when it can. */
+export type InvalidReason = string;
+
+/**
+ * Builds the `zipkin` package's `model.Span` for one finished span (mapping in the module
+ * documentation above).
+ *
+ * Never throws: a span Zipkin would reject (ids that are not hex of the right length or all
+ * zeros, non-finite or non-positive timestamps) yields `{ error }` instead, and is never sent.
+ *
+ * @param span - a finished, sampled span
+ * @returns `{ span }` with the Zipkin model span, or `{ error }` naming the problem
+ * @example
+ * ```ts
+ * const r = toZipkinSpan(finished);
+ * if ('span' in r) body.push(jsonEncoder.JSON_V2.encode(r.span));
+ * ```
+ */
+export function toZipkinSpan(span: FinishedSpan): { span: model.Span } | { error: InvalidReason } {
+  try {
+    const traceId = zipkinTraceId(span.traceId);
+    if (traceId === undefined) return { error: 'traceId is not 16/32 hex' };
+    const id = zipkinSpanId(span.spanId);
+    if (id === undefined) return { error: 'spanId is not 16 hex' };
+    let parentId: string | undefined;
+    if (span.parentSpanId !== undefined && span.parentSpanId !== '') {
+      parentId = zipkinSpanId(span.parentSpanId);
+      if (parentId === undefined) return { error: 'parentSpanId is not 16 hex' };
+    }
+    const start = Math.round(span.startTimeUs);
+    const end = Math.round(span.endTimeUs);
+    if (!Number.isSafeInteger(start) || start <= 0) return { error: 'startTimeUs is not a positive µs timestamp' };
+    if (!Number.isSafeInteger(end)) return { error: 'endTimeUs is not a µs timestamp' };
+
+    const zs = new model.Span(
+      new TraceId({
+        traceId,
+        spanId: id,
+        parentId: parentId === undefined ? option.None : new option.Some(parentId),
+        sampled: new option.Some(true),
+        debug: span.debug === true,
+        shared: false,
+      }),
+    );
+    zs.setName(typeof span.name === 'string' ? span.name : String(span.name));
+    const kind = KINDS[span.kind];
+    if (kind !== undefined) zs.setKind(kind);
+    zs.setTimestamp(start);
+    zs.setDuration(Math.max(1, end - start)); // Zipkin: duration ≥ 1 µs
+    zs.setDebug(span.debug === true);
+    zs.setShared(false); // we never share a span id between client and server
+
+    const resource = span.resource;
+    const attributes = span.attributes;
+    const localEp = endpoint(
+      resource?.serviceName,
+      resource?.ip,
+      span.kind === 'entry' ? validPort(attributes['server.port']) : undefined,
+    );
+    if (localEp) zs.setLocalEndpoint(localEp);
+
+    const peer = span.peer;
+    if (peer) {
+      const remoteEp = endpoint(peer.service, peer.host, validPort(peer.port));
+      if (remoteEp) zs.setRemoteEndpoint(remoteEp);
+      if (peer.host && !isIPv4(peer.host) && !isIPv6(peer.host) && attributes['peer.hostname'] === undefined) {
+        zs.putTag('peer.hostname', peer.host);
+      }
+    }
+
+    if (resource?.attributes) {
+      for (const key of Object.keys(resource.attributes)) {
+        const v = tagValue(resource.attributes[key]);
+        if (key !== '' && v !== undefined) zs.putTag(key, v);
+      }
+    }
+    for (const key of Object.keys(attributes)) {
+      const v = tagValue(attributes[key]);
+      if (key !== '' && v !== undefined) zs.putTag(key, v);
+    }
+    if (span.status?.code === 'error') zs.putTag('error', errorTagValue(span));
+
+    for (const event of span.events) {
+      const ts = Math.round(event.timeUs);
+      zs.addAnnotation(Number.isSafeInteger(ts) && ts > 0 ? ts : start, annotationValue(String(event.name), event.attributes ?? {}));
+    }
+    return { span: zs };
+  } catch (err) {
+    return { error: `cannot map span: ${(err as Error)?.message ?? String(err)}` };
+  }
+}
+
+/**
+ * Encodes one finished span as a Zipkin JSON v2 span object (a JSON string, not an array),
+ * with the `zipkin` package's `jsonEncoder.JSON_V2`.
+ *
+ * @returns the JSON text, or `{ error }` when the span cannot be sent (see {@link toZipkinSpan})
+ * @example
+ * ```ts
+ * const r = encodeZipkinSpan(finished);
+ * if (typeof r === 'string') parts.push(r);
+ * const body = `[${parts.join(',')}]`;
+ * ```
+ */
+export function encodeZipkinSpan(span: FinishedSpan): string | { error: InvalidReason } {
+  const r = toZipkinSpan(span);
+  if ('error' in r) return r;
+  try {
+    return jsonEncoder.JSON_V2.encode(r.span);
+  } catch (err) {
+    return { error: `cannot encode span: ${(err as Error)?.message ?? String(err)}` };
+  }
+}
