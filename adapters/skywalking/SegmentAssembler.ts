@@ -1,0 +1,207 @@
+import type { FinishedSpan } from '../../src';
+import type { AssembledSegment, SegmentSpan } from './segmentMapping';
+
+/** Limits of the {@link SegmentAssembler}'s buffer. */
+export interface SegmentAssemblerOptions {
+  /** Spans held while waiting for their segment's first span, across all segments. Default 8192. */
+  maxPendingSpans?: number;
+  /** How long (ms) spans wait for their segment's first span before they go out without it. Default 30000. */
+  maxPendingAgeMs?: number;
+  /** Segments remembered after they were sent (for late spans' references). Default 10000. */
+  maxRememberedSegments?: number;
+  /** Clock in ms (tests). Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The segments one `plan()` produced; nothing changes in the assembler until `commit()`. */
+export interface AssemblyPlan {
+  /** Segments to send now. */
+  segments: AssembledSegment[];
+  /** Number of spans inside `segments`. */
+  spanCount: number;
+  /** Apply the plan (call after the segments were delivered). */
+  commit(): void;
+}
+
+interface Pending {
+  spans: FinishedSpan[];
+  firstSeenMs: number;
+}
+
+interface Sent {
+  traceId: string;
+  endpoint: string;
+}
+
+/**
+ * Groups finished spans into SkyWalking segments (one trace, one process, one local root).
+ *
+ * Spans of a segment end in any order and reach the exporter in different batches. The rule:
+ *
+ * 1. **A segment is sent when its first span (index 0, the local root) arrives**, together
+ *    with every span of that segment received so far. The core's pipeline delivers spans in
+ *    the order they end, and a local root normally ends last (an entry span ends after the
+ *    work it awaited), so this is the whole segment in practice — with no timer and no delay.
+ * 2. Spans arriving **before** their root are held (per segment id) until it arrives.
+ * 3. Spans arriving **after** their root was sent (fire-and-forget work), spans held longer
+ *    than `maxPendingAgeMs`, spans pushed out by the `maxPendingSpans` bound, and everything
+ *    held at `forceFlush()`/`shutdown()` go out as a **continuation segment**: a new segment
+ *    id `<segmentId>-c<n>`, spans renumbered from 0, and each span whose parent is not in it
+ *    carries a `CrossThread` reference to its parent in the original segment. This is what
+ *    SkyWalking's own Node agent does for spans started after their segment was sent; OAP
+ *    does not merge two segments with the same id, so we never reuse one.
+ *
+ * Memory is bounded by `maxPendingSpans` (held spans) plus `maxRememberedSegments` (ids of sent
+ * segments, ~100 B each). Every plan is transactional: `plan()` computes, `commit()` applies,
+ * so a failed send leaves the assembler exactly as before and a retried batch is not duplicated.
+ *
+ * @example
+ * ```ts
+ * const assembler = new SegmentAssembler({ maxPendingSpans: 4096 });
+ * const plan = assembler.plan(batch, false);
+ * await send(plan.segments.map(toSegmentObject));
+ * plan.commit();
+ * ```
+ */
+export class SegmentAssembler {
+  private pending = new Map<string, Pending>();
+  private pendingSpans = 0;
+  private readonly sent = new Map<string, Sent>();
+  private continuationSeq = 0;
+  private readonly maxPendingSpans: number;
+  private readonly maxPendingAgeMs: number;
+  private readonly maxRemembered: number;
+  private readonly now: () => number;
+
+  /** @param options - buffer bounds, see {@link SegmentAssemblerOptions}. */
+  constructor(options: SegmentAssemblerOptions = {}) {
+    this.maxPendingSpans = Math.max(0, options.maxPendingSpans ?? 8192);
+    this.maxPendingAgeMs = Math.max(0, options.maxPendingAgeMs ?? 30_000);
+    this.maxRemembered = Math.max(1, options.maxRememberedSegments ?? 10_000);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Spans currently held waiting for their segment's first span. */
+  get pendingSpanCount(): number {
+    return this.pendingSpans;
+  }
+
+  /**
+   * Computes the segments to send for `batch` (plus held spans that must go now). With
+   * `force`, everything held goes out (forceFlush/shutdown). Does not change state until the
+   * returned plan's `commit()`. Never throws.
+   *
+   * @param batch - finished spans, in the order they ended
+   * @param force - send everything held, not only complete segments
+   */
+  plan(batch: readonly FinishedSpan[], force: boolean): AssemblyPlan {
+    const nowMs = this.now();
+    const next = new Map(this.pending);
+    let nextCount = this.pendingSpans;
+    const segments: AssembledSegment[] = [];
+    const remember: Array<[string, Sent]> = [];
+    let seq = this.continuationSeq;
+    let spanCount = 0;
+
+    const continuation = (segmentId: string, spans: FinishedSpan[]): void => {
+      const known = this.sent.get(segmentId);
+      segments.push(continuationSegment(`${segmentId}-c${++seq}`, segmentId, spans, known));
+      spanCount += spans.length;
+    };
+
+    // Group the batch by segment, keeping end order.
+    const groups = new Map<string, FinishedSpan[]>();
+    for (const span of batch) {
+      const g = groups.get(span.segmentId);
+      if (g === undefined) groups.set(span.segmentId, [span]);
+      else g.push(span);
+    }
+
+    for (const [segmentId, spans] of groups) {
+      const root = spans.find((s) => s.segmentSpanIndex === 0);
+      const held = next.get(segmentId);
+      const all = held !== undefined ? held.spans.concat(spans) : spans;
+      if (root !== undefined) {
+        if (held !== undefined) {
+          next.delete(segmentId);
+          nextCount -= held.spans.length;
+        }
+        const traceId = root.remoteParentContext?.sw8?.traceId || root.traceId;
+        segments.push(mainSegment(segmentId, traceId, all));
+        spanCount += all.length;
+        remember.push([segmentId, { traceId, endpoint: root.name }]);
+      } else if (this.sent.has(segmentId) || force) {
+        if (held !== undefined) {
+          next.delete(segmentId);
+          nextCount -= held.spans.length;
+        }
+        continuation(segmentId, all);
+      } else {
+        next.delete(segmentId); // re-insert at the end: most recently fed
+        next.set(segmentId, { spans: all, firstSeenMs: held?.firstSeenMs ?? nowMs });
+        nextCount += spans.length;
+      }
+    }
+
+    // Held segments that must go now: all (force), too old, or over the bound (oldest first).
+    for (const [segmentId, held] of next) {
+      const tooOld = nowMs - held.firstSeenMs >= this.maxPendingAgeMs;
+      if (!force && !tooOld && nextCount <= this.maxPendingSpans) continue;
+      next.delete(segmentId);
+      nextCount -= held.spans.length;
+      continuation(segmentId, held.spans);
+    }
+
+    return {
+      segments,
+      spanCount,
+      commit: () => {
+        this.pending = next;
+        this.pendingSpans = nextCount;
+        this.continuationSeq = seq;
+        for (const [id, info] of remember) {
+          this.sent.delete(id);
+          this.sent.set(id, info);
+          if (this.sent.size > this.maxRemembered) {
+            const oldest = this.sent.keys().next().value;
+            if (oldest !== undefined) this.sent.delete(oldest);
+          }
+        }
+      },
+    };
+  }
+}
+
+/** A segment with its first span: ids as the core assigned them. */
+function mainSegment(segmentId: string, traceId: string, spans: FinishedSpan[]): AssembledSegment {
+  const sorted = spans.slice().sort((a, b) => a.segmentSpanIndex - b.segmentSpanIndex);
+  return {
+    segmentId,
+    traceId,
+    spans: sorted.map((span) => ({ span, id: span.segmentSpanIndex, parentId: span.segmentParentIndex })),
+  };
+}
+
+/** Spans of `originalId` sent without its first span: renumbered, with CrossThread refs out. */
+function continuationSegment(
+  newId: string,
+  originalId: string,
+  spans: FinishedSpan[],
+  known: Sent | undefined,
+): AssembledSegment {
+  const sorted = spans.slice().sort((a, b) => a.segmentSpanIndex - b.segmentSpanIndex);
+  const index = new Map<number, number>();
+  sorted.forEach((s, i) => index.set(s.segmentSpanIndex, i));
+  const out: SegmentSpan[] = sorted.map((span, i) => {
+    const parent = index.get(span.segmentParentIndex);
+    if (parent !== undefined) return { span, id: i, parentId: parent };
+    return {
+      span,
+      id: i,
+      parentId: -1,
+      crossThread: { parentSegmentId: originalId, parentSpanId: span.segmentParentIndex, parentEndpoint: known?.endpoint ?? '' },
+    };
+  });
+  const traceId = known?.traceId ?? (sorted[0] as FinishedSpan).traceId;
+  return { segmentId: newId, traceId, spans: out };
+}

@@ -1,0 +1,234 @@
+import * as grpc from '@grpc/grpc-js';
+import { TraceSegmentReportServiceClient } from 'skywalking-backend-js/lib/proto/language-agent/Tracing_grpc_pb';
+import type { SegmentObject } from 'skywalking-backend-js/lib/proto/language-agent/Tracing_pb';
+import { ManagementServiceClient } from 'skywalking-backend-js/lib/proto/management/Management_grpc_pb';
+import type { ExportError, FinishedSpan, Logger, Resource, SpanExporter } from '../../src';
+import { ManagementReporter } from './ManagementReporter';
+import { SegmentAssembler, type SegmentAssemblerOptions } from './SegmentAssembler';
+import { configError, parseSkyWalkingEndpoint } from './endpoint';
+import { toSegmentObject } from './segmentMapping';
+
+/** Settings of a {@link SkyWalkingExporter}. All optional except `resource`. */
+export interface SkyWalkingExporterOptions {
+  /** OAP gRPC address: `host:port`, `grpc://host:port`, `grpcs://host:port` (TLS). Default `127.0.0.1:11800`. */
+  endpoint?: string;
+  /** Service name, instance, host identity (the tracer's resource). */
+  resource: Resource;
+  /** Sent as gRPC metadata `authentication` (the OAP's `authentication` setting). Never logged. */
+  token?: string;
+  /** Extra gRPC metadata on every call (keys lower-cased). Never logged. */
+  headers?: Record<string, string>;
+  /** Deadline of one `collect` stream / management call, in ms. Default 10000. */
+  timeoutMs?: number;
+  /** TLS: on when `enabled` or the endpoint is `grpcs://`; `ca` (PEM) replaces the system roots; `rejectUnauthorized: false` skips verification. */
+  tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean; enabled?: boolean };
+  /** Keep-alive period in ms. Default 20000. */
+  keepAliveIntervalMs?: number;
+  /** Send `reportInstanceProperties`/`keepAlive`. Default true. */
+  management?: boolean;
+  /** Segment buffer bounds (see {@link SegmentAssembler}). */
+  buffer?: SegmentAssemblerOptions;
+  /** Where one message per outage goes. Default: `console` with a `[traceandtrace]` prefix. */
+  logger?: Logger;
+}
+
+/** Counters of this exporter (all in spans, except `segmentsSent`). */
+export interface SkyWalkingExporterStats {
+  /** Segments the OAP accepted. */
+  segmentsSent: number;
+  /** Spans inside those segments. */
+  spansSent: number;
+  /** Spans held waiting for their segment's first span. */
+  spansPending: number;
+  /** Spans this exporter had accepted into its buffer and then could not deliver (OAP down at flush/shutdown). */
+  spansDropped: number;
+}
+
+const consoleLogger: Logger = {
+  debug: (m) => console.debug(`[traceandtrace] ${m}`),
+  info: (m) => console.info(`[traceandtrace] ${m}`),
+  warn: (m) => console.warn(`[traceandtrace] ${m}`),
+  error: (m) => console.error(`[traceandtrace] ${m}`),
+};
+
+function exportError(message: string, retryable: boolean, code?: number): ExportError {
+  const e = new Error(message) as ExportError & { code?: number };
+  e.name = 'ExportError';
+  e.retryable = retryable;
+  if (code !== undefined) e.code = code;
+  return e;
+}
+
+/**
+ * Reports finished spans to a SkyWalking OAP over its v3 gRPC agent protocol, using the
+ * generated clients and messages that `skywalking-backend-js` ships (no agent, no plugins:
+ * `agent.start()` is never called, so nothing is patched and no span is recorded twice).
+ *
+ * - Traces: `TraceSegmentReportService.collect`, one client stream per `export()` carrying
+ *   one `SegmentObject` per segment, with a deadline of `timeoutMs`.
+ * - Instance: `ManagementService.reportInstanceProperties` + `keepAlive` every 20 s
+ *   (`unref`'d timer).
+ * - Auth: metadata `authentication: <token>`; TLS with `grpcs://` or `tls.enabled`.
+ * - Segments: spans are grouped by segment id by a {@link SegmentAssembler} (a segment
+ *   goes out when its first span arrives; late spans go out as linked continuation segments;
+ *   the buffer is bounded).
+ *
+ * `export()` resolves when the OAP accepted the stream; it rejects with `retryable: true` on
+ * `UNAVAILABLE`/`DEADLINE_EXCEEDED` and `retryable: false` otherwise, leaving its buffer as
+ * it was (a retried batch is not duplicated). It never throws synchronously and never puts
+ * the token in a message.
+ *
+ * @example
+ * ```ts
+ * const exporter = new SkyWalkingExporter({ endpoint: '127.0.0.1:11800', resource, token: process.env.SW_TOKEN });
+ * await exporter.export(finishedSpans);
+ * await exporter.shutdown();
+ * ```
+ */
+export class SkyWalkingExporter implements SpanExporter {
+  private readonly traceClient: TraceSegmentReportServiceClient;
+  private readonly managementClient: ManagementServiceClient;
+  private readonly management: ManagementReporter | undefined;
+  private readonly assembler: SegmentAssembler;
+  private readonly metadata: grpc.Metadata;
+  private readonly timeoutMs: number;
+  private readonly logger: Logger;
+  private chain: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private failing = false;
+  private readonly counters = { segmentsSent: 0, spansSent: 0, spansDropped: 0 };
+
+  /**
+   * @param options - see {@link SkyWalkingExporterOptions}
+   * @throws a `ConfigError`-shaped error (`key` = `endpoint` or `reporter.headers`) for an
+   *   unparsable endpoint or an invalid gRPC metadata key. Nothing else throws.
+   */
+  constructor(options: SkyWalkingExporterOptions) {
+    const endpoint = parseSkyWalkingEndpoint(options.endpoint);
+    this.timeoutMs = Math.max(1, options.timeoutMs ?? 10_000);
+    this.logger = options.logger ?? consoleLogger;
+    this.metadata = new grpc.Metadata();
+    if (options.token) this.metadata.set('authentication', options.token);
+    for (const [k, v] of Object.entries(options.headers ?? {})) {
+      try {
+        this.metadata.set(k.toLowerCase(), v);
+      } catch {
+        throw configError('reporter.headers', `${JSON.stringify(k.slice(0, 40))} is not a valid gRPC metadata key`);
+      }
+    }
+    const tls = options.tls;
+    const secure = endpoint.tls || tls?.enabled === true;
+    const credentials = secure
+      ? grpc.credentials.createSsl(
+          tls?.ca !== undefined ? Buffer.from(tls.ca) : null,
+          null,
+          null,
+          tls?.rejectUnauthorized === false ? { rejectUnauthorized: false } : undefined,
+        )
+      : grpc.credentials.createInsecure();
+    this.traceClient = new TraceSegmentReportServiceClient(endpoint.address, credentials);
+    this.managementClient = new ManagementServiceClient(endpoint.address, credentials);
+    this.assembler = new SegmentAssembler(options.buffer);
+    if (options.management !== false) {
+      this.management = new ManagementReporter(this.managementClient, () => this.metadata.clone(), options.resource, this.logger, {
+        intervalMs: options.keepAliveIntervalMs,
+        timeoutMs: this.timeoutMs,
+      });
+      this.management.start();
+    }
+  }
+
+  /** Counters (see {@link SkyWalkingExporterStats}). */
+  stats(): SkyWalkingExporterStats {
+    return { ...this.counters, spansPending: this.assembler.pendingSpanCount };
+  }
+
+  /**
+   * Groups `batch` into segments and sends the complete ones (see {@link SegmentAssembler}).
+   * Resolves when the OAP accepted them (or when the batch only fed the buffer); rejects with
+   * an `ExportError` (`retryable` on UNAVAILABLE/DEADLINE_EXCEEDED). Never throws synchronously.
+   */
+  export(batch: readonly FinishedSpan[]): Promise<void> {
+    return this.serial(() => this.flushPlan(batch, false));
+  }
+
+  /** Sends every held span now (incomplete segments as continuation segments). Rejects like `export()`. */
+  forceFlush(): Promise<void> {
+    return this.serial(() => this.flushPlan([], true));
+  }
+
+  /**
+   * Flushes what it holds (a failure is logged with the span count, then dropped), stops the
+   * keep-alive timer and closes both gRPC clients. Resolves; never rejects.
+   */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.forceFlush();
+    } catch (e) {
+      const n = this.assembler.pendingSpanCount;
+      if (n > 0) {
+        this.counters.spansDropped += n;
+        this.logger.warn(`skywalking: dropped ${n} buffered spans at shutdown: ${(e as Error).message}`);
+      }
+    }
+    this.closed = true;
+    this.management?.stop();
+    this.traceClient.close();
+    this.managementClient.close();
+  }
+
+  private serial(fn: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async flushPlan(batch: readonly FinishedSpan[], force: boolean): Promise<void> {
+    if (this.closed) throw exportError('skywalking exporter is shut down', false);
+    const plan = this.assembler.plan(batch, force);
+    if (plan.segments.length === 0) {
+      plan.commit();
+      return;
+    }
+    let objects: SegmentObject[];
+    try {
+      objects = plan.segments.map(toSegmentObject);
+    } catch (e) {
+      throw exportError(`skywalking: cannot encode segments: ${(e as Error).message}`, false);
+    }
+    await this.send(objects);
+    plan.commit();
+    this.counters.segmentsSent += objects.length;
+    this.counters.spansSent += plan.spanCount;
+  }
+
+  private send(objects: SegmentObject[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      try {
+        const call = this.traceClient.collect(this.metadata.clone(), { deadline: Date.now() + this.timeoutMs }, (err) => {
+          if (err) {
+            const retryable = err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.DEADLINE_EXCEEDED;
+            const msg = `skywalking: collect failed: ${grpc.status[err.code] ?? err.code} ${err.details ?? ''}`.trim();
+            if (!this.failing) {
+              this.failing = true;
+              this.logger.warn(msg);
+            }
+            reject(exportError(msg, retryable, err.code));
+            return;
+          }
+          if (this.failing) {
+            this.failing = false;
+            this.logger.info('skywalking: the OAP accepts segments again');
+          }
+          resolve();
+        });
+        call.on('error', () => undefined); // the callback above reports it
+        for (const obj of objects) call.write(obj);
+        call.end();
+      } catch (e) {
+        reject(exportError(`skywalking: collect failed: ${(e as Error).message}`, false));
+      }
+    });
+  }
+}

@@ -1,0 +1,357 @@
+/**
+ * Mapping from traceandtrace's finished spans to SkyWalking's v3 segment protobuf
+ * (`skywalking.v3.SegmentObject`, built with the generated `Tracing_pb` classes that the
+ * `skywalking-backend-js` package ships — no hand-written protobuf).
+ *
+ * Follows the SkyWalking v3 agent protocol (`language-agent/Tracing.proto`) and the
+ * component ids of the OAP's `component-libraries.yml`.
+ *
+ * @see https://github.com/apache/skywalking-data-collect-protocol/blob/master/language-agent/Tracing.proto
+ * @see https://github.com/apache/skywalking/blob/master/oap-server/server-starter/src/main/resources/component-libraries.yml
+ * @packageDocumentation
+ */
+import { KeyStringValuePair } from 'skywalking-backend-js/lib/proto/common/Common_pb';
+import {
+  Log,
+  RefType,
+  SegmentObject,
+  SegmentReference,
+  SpanLayer as SwSpanLayer,
+  SpanObject,
+  SpanType as SwSpanType,
+} from 'skywalking-backend-js/lib/proto/language-agent/Tracing_pb';
+import type { AttributeValue, FinishedSpan, Peer, SpanEvent, SpanKind, SpanLayer } from '../../src';
+
+/**
+ * A reference from a span to its parent span in another segment of the **same process**
+ * (SkyWalking `RefType.CrossThread`). Used for "continuation" segments: spans that could
+ * not travel with their segment's first span (see `SegmentAssembler`).
+ */
+export interface CrossThreadRef {
+  /** Segment id of the segment that holds the parent span. */
+  parentSegmentId: string;
+  /** The parent's span id (index) inside that segment. */
+  parentSpanId: number;
+  /** Endpoint (operation name of the first span) of that segment; `''` when unknown. */
+  parentEndpoint: string;
+}
+
+/** One span placed inside an assembled segment, with its (possibly renumbered) ids. */
+export interface SegmentSpan {
+  /** The finished span. */
+  span: FinishedSpan;
+  /** SkyWalking span id inside the segment (0 = first span). */
+  id: number;
+  /** Parent span id inside the segment, -1 for a segment-level root. */
+  parentId: number;
+  /** Set when the parent lives in another segment of this process. */
+  crossThread?: CrossThreadRef;
+}
+
+/** A segment ready to encode: one trace, one process, one local root (or a continuation of one). */
+export interface AssembledSegment {
+  /** `traceSegmentId` on the wire. */
+  segmentId: string;
+  /** `traceId` on the wire: the sw8 trace id the caller sent, else our 32-hex trace id. */
+  traceId: string;
+  /** Spans, ordered by `id`. */
+  spans: SegmentSpan[];
+}
+
+/**
+ * Component ids by our `component` name, from the OAP's `component-libraries.yml`.
+ * `[entry/consumer id, exit/producer/local id]`.
+ */
+const COMPONENTS: Readonly<Record<string, readonly [number, number]>> = {
+  // HTTP: `http` (49, server side, what the Node agent reports for its http server) and
+  // `HttpClient` (2, what the Node agent reports for outgoing http requests).
+  http: [49, 2],
+  https: [49, 2],
+  grpc: [23, 23],
+  // Our JSON-over-TCP custom RPC: the generic `rpc` component (50, Java/C#/Node.js).
+  'custom-rpc': [50, 50],
+  rpc: [50, 50],
+  tcp: [110, 110],
+  express: [4002, 4002],
+  koa: [4004, 4004],
+  axios: [4005, 4005],
+  mongoose: [4006, 4006],
+  mysql: [5, 5],
+  redis: [7, 7],
+  mongodb: [9, 9],
+  postgresql: [22, 22],
+  pg: [22, 22],
+  kafka: [41, 40],
+  rabbitmq: [53, 52],
+};
+
+/**
+ * The SkyWalking component id for a span.
+ *
+ * Known names (case-insensitive): `http`/`https` (entry 49 `http`, exit 2 `HttpClient`), `grpc` (23),
+ * `custom-rpc`/`rpc` (50), `tcp` (110), `express` (4002), `koa` (4004), `axios` (4005),
+ * `mongoose` (4006), `mysql` (5), `redis` (7), `mongodb` (9), `postgresql`/`pg` (22),
+ * `kafka` (consumer 41, producer 40), `rabbitmq` (consumer 53, producer 52). A decimal string
+ * is taken as an id as is. Without a component, an `http` layer span gets the HTTP ids and an
+ * `rpc` layer span 50. Anything else: 0 (`Unknown`). Never throws.
+ *
+ * @example
+ * ```ts
+ * componentIdFor('grpc', 'exit', 'rpc'); // 23
+ * componentIdFor('http', 'entry', 'http'); // 49
+ * ```
+ */
+export function componentIdFor(component: string | undefined, kind: SpanKind, layer: SpanLayer): number {
+  const entrySide = kind === 'entry' || kind === 'consumer';
+  let name = component?.toLowerCase();
+  if (name !== undefined && /^\d{1,6}$/.test(name)) return Number(name);
+  if (name === undefined) {
+    if (layer === 'http') name = 'http';
+    else if (layer === 'rpc') name = 'rpc';
+    else return 0;
+  }
+  const ids = COMPONENTS[name];
+  if (ids === undefined) return 0;
+  return entrySide ? ids[0] : ids[1];
+}
+
+/**
+ * SkyWalking span type: `entry`/`consumer` → Entry, `exit`/`producer` → Exit, `local` → Local.
+ *
+ * @example
+ * ```ts
+ * spanTypeFor('producer'); // SpanType.EXIT
+ * ```
+ */
+export function spanTypeFor(kind: SpanKind): SwSpanType {
+  switch (kind) {
+    case 'entry':
+    case 'consumer':
+      return SwSpanType.ENTRY;
+    case 'exit':
+    case 'producer':
+      return SwSpanType.EXIT;
+    default:
+      return SwSpanType.LOCAL;
+  }
+}
+
+/**
+ * SkyWalking span layer: `http` → Http, `rpc` → RPCFramework, `database` → Database,
+ * `cache` → Cache, `mq` → MQ, else Unknown (producer/consumer spans without a layer → MQ).
+ *
+ * @example
+ * ```ts
+ * spanLayerFor('rpc', 'exit'); // SpanLayer.RPCFRAMEWORK
+ * ```
+ */
+export function spanLayerFor(layer: SpanLayer, kind: SpanKind): SwSpanLayer {
+  switch (layer) {
+    case 'http':
+      return SwSpanLayer.HTTP;
+    case 'rpc':
+      return SwSpanLayer.RPCFRAMEWORK;
+    case 'database':
+      return SwSpanLayer.DATABASE;
+    case 'cache':
+      return SwSpanLayer.CACHE;
+    case 'mq':
+      return SwSpanLayer.MQ;
+    default:
+      return kind === 'producer' || kind === 'consumer' ? SwSpanLayer.MQ : SwSpanLayer.UNKNOWN;
+  }
+}
+
+/**
+ * Formats a peer as SkyWalking wants it on exit spans: `host:port`, else `host`, else the
+ * peer's service name, else `''`. IPv6 hosts are bracketed.
+ *
+ * @example
+ * ```ts
+ * formatSwPeer({ host: '10.0.0.5', port: 50051 }); // '10.0.0.5:50051'
+ * ```
+ */
+export function formatSwPeer(peer: Readonly<Peer> | undefined): string {
+  if (peer === undefined) return '';
+  if (peer.host) {
+    const host = peer.host.includes(':') && !peer.host.startsWith('[') ? `[${peer.host}]` : peer.host;
+    return peer.port !== undefined && peer.port > 0 ? `${host}:${peer.port}` : host;
+  }
+  return peer.service ?? '';
+}
+
+/** Our (OpenTelemetry semantic-convention) tag keys → SkyWalking's standard tag keys. */
+const TAG_KEYS: Readonly<Record<string, readonly string[]>> = {
+  'http.request.method': ['http.method'],
+  'url.full': ['url'],
+  // OAP ≥ 8 reads `http.status_code`; `status_code` is the older key the UI and the issue use.
+  'http.response.status_code': ['http.status_code', 'status_code'],
+  'db.system': ['db.type'],
+  'db.namespace': ['db.instance'],
+  'db.name': ['db.instance'],
+  'db.query.text': ['db.statement'],
+  'messaging.destination.name': ['mq.topic'],
+};
+
+/** A tag value as a SkyWalking string (arrays joined with `,`). */
+function tagString(value: AttributeValue): string {
+  return Array.isArray(value) ? value.map(String).join(',') : String(value);
+}
+
+/**
+ * Converts our tags to SkyWalking `KeyStringValuePair`s: keys with a SkyWalking standard
+ * equivalent are renamed (`http.request.method` → `http.method`, `url.full` → `url`,
+ * `http.response.status_code` → `http.status_code` + `status_code`, `db.system` → `db.type`,
+ * `db.namespace`/`db.name` → `db.instance`, `db.query.text` → `db.statement`,
+ * `messaging.destination.name` → `mq.topic`); all others (rpc.*, url.path, http.route,
+ * caller…) keep their names. Values become strings.
+ *
+ * @example
+ * ```ts
+ * mapTags({ 'http.request.method': 'GET' }); // [['http.method', 'GET']]
+ * ```
+ */
+export function mapTags(attributes: Readonly<Record<string, AttributeValue>>): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const key of Object.keys(attributes)) {
+    const value = attributes[key];
+    if (value === undefined || value === null) continue;
+    const s = tagString(value);
+    const renamed = TAG_KEYS[key];
+    if (renamed === undefined) out.push([key, s]);
+    else for (const k of renamed) out.push([k, s]);
+  }
+  return out;
+}
+
+/** µs since epoch → ms since epoch, rounded to the nearest ms (SkyWalking's unit). */
+export function usToMs(us: number): number {
+  return Math.round(us / 1000);
+}
+
+/**
+ * Converts one event to SkyWalking log fields. The `exception` event that `recordError`
+ * adds becomes SkyWalking's error log convention: `event=error`, `error.kind`, `message`,
+ * `stack`. Other events: `event=<name>` followed by their fields.
+ *
+ * @example
+ * ```ts
+ * logFields({ name: 'cache.miss', timeUs: 0, attributes: { key: 'a' } }); // [['event','cache.miss'],['key','a']]
+ * ```
+ */
+export function logFields(event: SpanEvent): Array<[string, string]> {
+  const attrs = event.attributes;
+  if (event.name === 'exception') {
+    const out: Array<[string, string]> = [['event', 'error']];
+    const known = new Set(['exception.type', 'exception.message', 'exception.stacktrace']);
+    if (attrs['exception.type'] !== undefined) out.push(['error.kind', tagString(attrs['exception.type'])]);
+    if (attrs['exception.message'] !== undefined) out.push(['message', tagString(attrs['exception.message'])]);
+    if (attrs['exception.stacktrace'] !== undefined) out.push(['stack', tagString(attrs['exception.stacktrace'])]);
+    for (const k of Object.keys(attrs)) if (!known.has(k)) out.push([k, tagString(attrs[k] as AttributeValue)]);
+    return out;
+  }
+  const out: Array<[string, string]> = [['event', event.name]];
+  for (const k of Object.keys(attrs)) out.push([k, tagString(attrs[k] as AttributeValue)]);
+  return out;
+}
+
+function pairs(list: Array<[string, string]>): KeyStringValuePair[] {
+  return list.map(([k, v]) => new KeyStringValuePair().setKey(k).setValue(v));
+}
+
+/**
+ * The CrossProcess reference for a segment's first span when its parent came over `sw8`
+ * (the caller's segment, exit span id, service, instance, endpoint and the address it
+ * called). A parent extracted from W3C/B3/Jaeger carries none of that, so no reference is
+ * made: the segment keeps the caller's trace id (so the trace stays one trace in
+ * SkyWalking) and OAP shows the caller as `User`, instead of a phantom service.
+ */
+function crossProcessRef(span: FinishedSpan, traceId: string): SegmentReference | undefined {
+  const sw8 = span.remoteParentContext?.sw8;
+  if (!span.remoteParent || sw8 === undefined) return undefined;
+  return new SegmentReference()
+    .setReftype(RefType.CROSSPROCESS)
+    .setTraceid(sw8.traceId || traceId)
+    .setParenttracesegmentid(sw8.segmentId)
+    .setParentspanid(sw8.spanId)
+    .setParentservice(sw8.service)
+    .setParentserviceinstance(sw8.serviceInstance)
+    .setParentendpoint(sw8.endpoint)
+    .setNetworkaddressusedatpeer(sw8.targetAddress);
+}
+
+function toSpanObject(entry: SegmentSpan, traceId: string): SpanObject {
+  const span = entry.span;
+  const start = usToMs(span.startTimeUs);
+  const end = Math.max(start, usToMs(span.endTimeUs));
+  const kind = span.kind;
+  const obj = new SpanObject()
+    .setSpanid(entry.id)
+    .setParentspanid(entry.parentId)
+    .setStarttime(start)
+    .setEndtime(end)
+    .setOperationname(span.name)
+    .setSpantype(spanTypeFor(kind))
+    .setSpanlayer(spanLayerFor(span.layer, kind))
+    .setComponentid(componentIdFor(span.component, kind, span.layer))
+    .setIserror(span.status.code === 'error')
+    .setTagsList(pairs(mapTags(span.attributes)));
+  if (kind === 'exit' || kind === 'producer') obj.setPeer(formatSwPeer(span.peer));
+
+  const refs: SegmentReference[] = [];
+  if (entry.parentId === -1 && span.segmentSpanIndex === 0) {
+    const ref = crossProcessRef(span, traceId);
+    if (ref !== undefined) refs.push(ref);
+  }
+  if (entry.crossThread !== undefined) {
+    const res = span.resource;
+    refs.push(
+      new SegmentReference()
+        .setReftype(RefType.CROSSTHREAD)
+        .setTraceid(traceId)
+        .setParenttracesegmentid(entry.crossThread.parentSegmentId)
+        .setParentspanid(entry.crossThread.parentSpanId)
+        .setParentservice(res.serviceName)
+        .setParentserviceinstance(res.serviceInstance)
+        .setParentendpoint(entry.crossThread.parentEndpoint),
+    );
+  }
+  if (refs.length > 0) obj.setRefsList(refs);
+
+  const logs: Log[] = [];
+  let hasErrorLog = false;
+  for (const ev of span.events) {
+    if (ev.name === 'exception') hasErrorLog = true;
+    logs.push(new Log().setTime(usToMs(ev.timeUs)).setDataList(pairs(logFields(ev))));
+  }
+  if (span.status.code === 'error' && !hasErrorLog && span.status.message) {
+    logs.push(
+      new Log().setTime(end).setDataList(pairs([['event', 'error'], ['message', span.status.message]])),
+    );
+  }
+  if (logs.length > 0) obj.setLogsList(logs);
+  return obj;
+}
+
+/**
+ * Encodes one assembled segment as a `SegmentObject` (traceId, traceSegmentId, service,
+ * serviceInstance from the spans' resource, spans with refs/tags/logs; times in ms).
+ * Throws only on a programming error (empty segment).
+ *
+ * @example
+ * ```ts
+ * const obj = toSegmentObject({ segmentId: root.segmentId, traceId: root.traceId, spans: [{ span: root, id: 0, parentId: -1 }] });
+ * stream.write(obj);
+ * ```
+ */
+export function toSegmentObject(segment: AssembledSegment): SegmentObject {
+  const first = segment.spans[0];
+  if (first === undefined) throw new Error('empty segment');
+  const res = first.span.resource;
+  return new SegmentObject()
+    .setTraceid(segment.traceId)
+    .setTracesegmentid(segment.segmentId)
+    .setService(res.serviceName)
+    .setServiceinstance(res.serviceInstance)
+    .setSpansList(segment.spans.map((s) => toSpanObject(s, segment.traceId)));
+}

@@ -1,0 +1,347 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { RefType, SpanLayer, SpanType } from 'skywalking-backend-js/lib/proto/language-agent/Tracing_pb';
+import type { ExportError, Logger } from '../../../src';
+import { SkyWalkingExporter, type SkyWalkingExporterOptions } from '../../../adapters/skywalking/SkyWalkingExporter';
+import { span, sw8Parent, resource } from './fixtures';
+import { startOapStandIn, toReceivedSpans, type OapStandIn } from './standin';
+
+const logs: string[] = [];
+const logger: Logger = {
+  debug: (m) => logs.push(m),
+  info: (m) => logs.push(m),
+  warn: (m) => logs.push(m),
+  error: (m) => logs.push(m),
+};
+
+const exporters: SkyWalkingExporter[] = [];
+function exporter(oap: OapStandIn | string, extra: Partial<SkyWalkingExporterOptions> = {}): SkyWalkingExporter {
+  const e = new SkyWalkingExporter({
+    endpoint: typeof oap === 'string' ? oap : oap.address,
+    resource: resource(),
+    logger,
+    timeoutMs: 3000,
+    ...extra,
+  });
+  exporters.push(e);
+  return e;
+}
+
+async function deadAddress(): Promise<string> {
+  const oap = await startOapStandIn();
+  await oap.stop();
+  return oap.address;
+}
+
+const T0 = 1_700_000_000_000_000; // µs
+
+describe('SkyWalkingExporter against a stand-in OAP', () => {
+  let oap: OapStandIn;
+  beforeEach(async () => {
+    oap = await startOapStandIn();
+  });
+  afterEach(async () => {
+    for (const e of exporters.splice(0)) await e.shutdown();
+    await oap.stop();
+  });
+
+  it('maps an entry span with an sw8 parent, exit/local children, layers, components, peers, tags, logs and errors', async () => {
+    const seg = 'c0ffee0000000001';
+    const root = span({
+      segmentId: seg,
+      segmentSpanIndex: 0,
+      name: 'GET /orders',
+      kind: 'entry',
+      layer: 'http',
+      component: 'http',
+      remoteParent: true,
+      remoteParentContext: sw8Parent(),
+      startTimeUs: T0 + 400, // 0.4 ms → rounds down
+      endTimeUs: T0 + 25_600, // 25.6 ms → rounds up
+      attributes: { 'http.request.method': 'GET', 'url.full': 'http://127.0.0.1:1/orders', 'http.response.status_code': 500, 'url.path': '/orders', caller: 'handler (orders.ts:10)' },
+      status: { code: 'error', message: 'Internal Server Error' },
+    });
+    const grpcExit = span({
+      segmentId: seg,
+      segmentSpanIndex: 1,
+      segmentParentIndex: 0,
+      name: 'inventory.Inventory/Reserve',
+      kind: 'exit',
+      layer: 'rpc',
+      component: 'grpc',
+      peer: { host: '127.0.0.1', port: 50051 },
+      attributes: { 'rpc.system': 'grpc', 'rpc.service': 'inventory.Inventory', 'rpc.method': 'Reserve', 'rpc.grpc.status_code': 0 },
+      startTimeUs: T0 + 1000,
+      endTimeUs: T0 + 20_000,
+    });
+    const local = span({
+      segmentId: seg,
+      segmentSpanIndex: 2,
+      segmentParentIndex: 1,
+      name: 'reserve-stock',
+      kind: 'local',
+      events: [{ name: 'cache.miss', timeUs: T0 + 1_499, attributes: { key: 'sku-1', attempt: 2 } }],
+    });
+    const failing = span({
+      segmentId: seg,
+      segmentSpanIndex: 3,
+      segmentParentIndex: 0,
+      name: 'pricing.quote',
+      kind: 'exit',
+      layer: 'rpc',
+      component: 'custom-rpc',
+      peer: { host: '::1', port: 7000 },
+      status: { code: 'error', message: 'boom' },
+      events: [{ name: 'exception', timeUs: T0 + 5_000, attributes: { 'exception.type': 'Error', 'exception.message': 'boom', 'exception.stacktrace': 'Error: boom\n    at x' } }],
+    });
+    const httpExit = span({ segmentId: seg, segmentSpanIndex: 4, segmentParentIndex: 0, kind: 'exit', layer: 'http', component: 'http', peer: { service: 'pricing' } });
+    const producer = span({ segmentId: seg, segmentSpanIndex: 5, segmentParentIndex: 0, kind: 'producer', peer: { host: 'kafka', port: 9092 }, component: 'kafka' });
+    const db = span({ segmentId: seg, segmentSpanIndex: 6, segmentParentIndex: 0, kind: 'exit', layer: 'database', component: 'mysql', attributes: { 'db.system': 'mysql', 'db.query.text': 'select 1' } });
+    const cache = span({ segmentId: seg, segmentSpanIndex: 7, segmentParentIndex: 0, kind: 'exit', layer: 'cache', component: 'redis' });
+    const consumer = span({ segmentId: seg, segmentSpanIndex: 8, segmentParentIndex: 0, kind: 'consumer', layer: 'mq' });
+
+    const e = exporter(oap);
+    await e.export([local, grpcExit, failing, httpExit, producer, db, cache, consumer, root]);
+    expect(oap.segments).toHaveLength(1);
+    const s = oap.segments[0]!;
+    expect(s.traceid).toBe('a1b2c3d4.123.456');
+    expect(s.tracesegmentid).toBe(seg);
+    expect(s.service).toBe('orders');
+    expect(s.serviceinstance).toBe('orders-1@host');
+    const byId = new Map(s.spansList.map((x) => [x.spanid, x]));
+
+    const r = byId.get(0)!;
+    expect(r.parentspanid).toBe(-1);
+    expect(r.spantype).toBe(SpanType.ENTRY);
+    expect(r.spanlayer).toBe(SpanLayer.HTTP);
+    expect(r.componentid).toBe(49);
+    expect(r.iserror).toBe(true);
+    expect(r.starttime).toBe(1_700_000_000_000);
+    expect(r.endtime).toBe(1_700_000_000_026);
+    expect(r.peer).toBe('');
+    expect(r.refsList).toEqual([
+      {
+        reftype: RefType.CROSSPROCESS,
+        traceid: 'a1b2c3d4.123.456',
+        parenttracesegmentid: 'callerseg',
+        parentspanid: 3,
+        parentservice: 'gateway',
+        parentserviceinstance: 'gateway-1@host',
+        parentendpoint: 'GET /checkout',
+        networkaddressusedatpeer: '127.0.0.1:8080',
+      },
+    ]);
+    const tags = Object.fromEntries(r.tagsList.map((t) => [t.key, t.value]));
+    expect(tags).toEqual({
+      'http.method': 'GET',
+      url: 'http://127.0.0.1:1/orders',
+      'http.status_code': '500',
+      status_code: '500',
+      'url.path': '/orders',
+      caller: 'handler (orders.ts:10)',
+    });
+    // status error without an exception event → one error log with the status message
+    expect(r.logsList.map((l) => l.dataList.map((d) => [d.key, d.value]))).toEqual([[['event', 'error'], ['message', 'Internal Server Error']]]);
+
+    const g = byId.get(1)!;
+    expect([g.parentspanid, g.spantype, g.spanlayer, g.componentid, g.peer, g.iserror]).toEqual([0, SpanType.EXIT, SpanLayer.RPCFRAMEWORK, 23, '127.0.0.1:50051', false]);
+    expect(g.refsList).toEqual([]);
+    expect(Object.fromEntries(g.tagsList.map((t) => [t.key, t.value]))).toEqual({
+      'rpc.system': 'grpc',
+      'rpc.service': 'inventory.Inventory',
+      'rpc.method': 'Reserve',
+      'rpc.grpc.status_code': '0',
+    });
+
+    const l = byId.get(2)!;
+    expect([l.parentspanid, l.spantype, l.spanlayer, l.componentid, l.peer]).toEqual([1, SpanType.LOCAL, SpanLayer.UNKNOWN, 0, '']);
+    expect(l.logsList).toEqual([{ time: 1_700_000_000_001, dataList: [{ key: 'event', value: 'cache.miss' }, { key: 'key', value: 'sku-1' }, { key: 'attempt', value: '2' }] }]);
+
+    const f = byId.get(3)!;
+    expect([f.componentid, f.peer, f.iserror]).toEqual([50, '[::1]:7000', true]);
+    expect(f.logsList.map((x) => x.dataList.map((d) => [d.key, d.value]))).toEqual([
+      [['event', 'error'], ['error.kind', 'Error'], ['message', 'boom'], ['stack', 'Error: boom\n    at x']],
+    ]);
+    expect(f.logsList[0]!.time).toBe(1_700_000_000_005);
+
+    const h = byId.get(4)!;
+    expect([h.spantype, h.spanlayer, h.componentid, h.peer]).toEqual([SpanType.EXIT, SpanLayer.HTTP, 2, 'pricing']);
+    const p = byId.get(5)!;
+    expect([p.spantype, p.spanlayer, p.componentid, p.peer]).toEqual([SpanType.EXIT, SpanLayer.MQ, 40, 'kafka:9092']);
+    const d = byId.get(6)!;
+    expect([d.spanlayer, d.componentid]).toEqual([SpanLayer.DATABASE, 5]);
+    expect(Object.fromEntries(d.tagsList.map((t) => [t.key, t.value]))).toEqual({ 'db.type': 'mysql', 'db.statement': 'select 1' });
+    expect([byId.get(7)!.spanlayer, byId.get(7)!.componentid]).toEqual([SpanLayer.CACHE, 7]);
+    expect([byId.get(8)!.spantype, byId.get(8)!.spanlayer]).toEqual([SpanType.ENTRY, SpanLayer.MQ]);
+
+    // the harness view links the entry span to the caller's exit span
+    const received = toReceivedSpans(oap.segments);
+    expect(received.find((x) => x.name === 'GET /orders')).toMatchObject({ parentSpanId: 'callerseg:3', kind: 'server', error: true, durationUs: 26_000 });
+    expect(received.find((x) => x.name === 'reserve-stock')!.parentSpanId).toBe(`${seg}:1`);
+  });
+
+  it('groups a segment whose spans end out of order and arrive in different batches', async () => {
+    const e = exporter(oap);
+    const seg = 'c0ffee0000000002';
+    await e.export([span({ segmentId: seg, segmentSpanIndex: 3, segmentParentIndex: 1, name: 'grandchild' })]);
+    await e.export([span({ segmentId: 'other', segmentSpanIndex: 0, name: 'other-root' })]);
+    expect(oap.segments.map((s) => s.tracesegmentid)).toEqual(['other']);
+    expect(e.stats().spansPending).toBe(1);
+    await e.export([
+      span({ segmentId: seg, segmentSpanIndex: 2, segmentParentIndex: 0, name: 'second' }),
+      span({ segmentId: seg, segmentSpanIndex: 1, segmentParentIndex: 0, name: 'first' }),
+    ]);
+    expect(oap.segments).toHaveLength(1);
+    await e.export([span({ segmentId: seg, segmentSpanIndex: 0, name: 'root', kind: 'entry' })]);
+    expect(oap.segments).toHaveLength(2);
+    const s = oap.segments[1]!;
+    expect(s.tracesegmentid).toBe(seg);
+    expect(s.spansList.map((x) => [x.spanid, x.parentspanid, x.operationname])).toEqual([
+      [0, -1, 'root'],
+      [1, 0, 'first'],
+      [2, 0, 'second'],
+      [3, 1, 'grandchild'],
+    ]);
+    expect(e.stats()).toMatchObject({ segmentsSent: 2, spansSent: 5, spansPending: 0 });
+
+    // a straggler after the root → its own segment, linked by a CrossThread ref
+    await e.export([span({ segmentId: seg, segmentSpanIndex: 4, segmentParentIndex: 0, name: 'late' })]);
+    const late = oap.segments[2]!;
+    expect(late.tracesegmentid).not.toBe(seg);
+    expect(late.traceid).toBe(s.traceid);
+    expect(late.spansList[0]!.spanid).toBe(0);
+    expect(late.spansList[0]!.refsList[0]).toMatchObject({ reftype: RefType.CROSSTHREAD, parenttracesegmentid: seg, parentspanid: 0, parentendpoint: 'root', parentservice: 'orders' });
+    expect(toReceivedSpans([late])[0]!.parentSpanId).toBe(`${seg}:0`);
+  });
+
+  it('forceFlush sends held spans; shutdown closes and later exports reject', async () => {
+    const e = exporter(oap);
+    await e.export([span({ segmentId: 'held', segmentSpanIndex: 1 })]);
+    expect(oap.segments).toHaveLength(0);
+    await e.forceFlush();
+    expect(oap.segments).toHaveLength(1);
+    expect(oap.segments[0]!.spansList[0]!.refsList[0]).toMatchObject({ reftype: RefType.CROSSTHREAD, parenttracesegmentid: 'held', parentspanid: 0 });
+    await e.export([span({ segmentId: 'held2', segmentSpanIndex: 2 })]);
+    await e.shutdown();
+    expect(oap.segments).toHaveLength(2);
+    await expect(e.export([span({ segmentId: 'x', segmentSpanIndex: 0 })])).rejects.toMatchObject({ retryable: false });
+  });
+
+  it('uses our trace id and no CrossProcess ref for a W3C/B3/Jaeger parent', async () => {
+    const e = exporter(oap);
+    const parent = { ...sw8Parent(), sw8: undefined };
+    await e.export([span({ segmentId: 'w3c', segmentSpanIndex: 0, kind: 'entry', remoteParent: true, remoteParentContext: parent })]);
+    expect(oap.segments[0]!.traceid).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(oap.segments[0]!.spansList[0]!.refsList).toEqual([]);
+  });
+
+  it('sends the token as authentication metadata with extra headers, and registers the instance', async () => {
+    await oap.stop();
+    oap = await startOapStandIn({ requireToken: 's3cret' });
+    const e = exporter(oap, { token: 's3cret', headers: { 'X-Tenant': 'blue' } });
+    await e.export([span({ segmentId: 'auth', segmentSpanIndex: 0 })]);
+    expect(oap.segments).toHaveLength(1);
+    await oap.waitFor(() => oap.properties.length === 1 && oap.pings.length >= 1);
+    expect(oap.authentication.every((t) => t === 's3cret')).toBe(true);
+    expect(oap.metadata.every((m) => m['x-tenant'] === 'blue')).toBe(true);
+    expect(oap.pings[0]).toEqual({ service: 'orders', serviceinstance: 'orders-1@host', layer: '' });
+    const props = Object.fromEntries(oap.properties[0]!.propertiesList.map((p) => [p.key, p.value]));
+    expect(props).toMatchObject({ language: 'NodeJS', hostname: 'host', 'Process No.': String(process.pid), region: 'eu-1' });
+    expect(oap.properties[0]!.service).toBe('orders');
+
+    const wrong = exporter(oap, { token: 'nope', management: false });
+    await expect(wrong.export([span({ segmentId: 'auth2', segmentSpanIndex: 0 })])).rejects.toMatchObject({ retryable: false, code: grpc.status.UNAUTHENTICATED });
+    expect(logs.join('\n')).not.toContain('s3cret');
+    expect(logs.join('\n')).not.toContain('nope');
+  });
+
+  it('sends keepAlive periodically', async () => {
+    exporter(oap, { keepAliveIntervalMs: 30 });
+    await oap.waitFor(() => oap.pings.length >= 3);
+    expect(oap.properties).toHaveLength(1);
+  });
+
+  it('rejects with retryable on DEADLINE_EXCEEDED and keeps the batch for the retry', async () => {
+    const e = exporter(oap, { timeoutMs: 200, management: false });
+    await e.export([span({ segmentId: 'dl', segmentSpanIndex: 1 })]);
+    oap.hang = true;
+    const root = span({ segmentId: 'dl', segmentSpanIndex: 0 });
+    const err = (await e.export([root]).catch((x: unknown) => x)) as ExportError & { code?: number };
+    expect(err.retryable).toBe(true);
+    expect(err.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+    oap.hang = false;
+    await e.export([root]); // the pipeline's retry
+    const segs = oap.segments.filter((s) => s.tracesegmentid === 'dl');
+    expect(segs).toHaveLength(1);
+    expect(segs[0]!.spansList).toHaveLength(2);
+  });
+
+  it('rejects non-retryable on other gRPC errors', async () => {
+    const e = exporter(oap, { management: false });
+    oap.failNext(grpc.status.INVALID_ARGUMENT);
+    await expect(e.export([span({ segmentId: 'bad', segmentSpanIndex: 0 })])).rejects.toMatchObject({ retryable: false, code: grpc.status.INVALID_ARGUMENT });
+    oap.failNext(grpc.status.UNAVAILABLE);
+    await expect(e.export([span({ segmentId: 'bad', segmentSpanIndex: 0 })])).rejects.toMatchObject({ retryable: true });
+  });
+});
+
+describe('SkyWalkingExporter with a dead OAP', () => {
+  it('rejects with retryable (UNAVAILABLE), logs once, then delivers when the OAP is back on that port', async () => {
+    logs.length = 0;
+    const addr = await deadAddress();
+    const e = new SkyWalkingExporter({ endpoint: addr, resource: resource(), logger, timeoutMs: 2000, management: false });
+    const root = span({ segmentId: 'dead', segmentSpanIndex: 0 });
+    for (let i = 0; i < 3; i++) {
+      await expect(e.export([root])).rejects.toMatchObject({ retryable: true, code: grpc.status.UNAVAILABLE });
+    }
+    expect(logs.filter((l) => l.includes('collect failed'))).toHaveLength(1);
+    await e.export([span({ segmentId: 'dead-held', segmentSpanIndex: 1 })]); // only buffered: resolves
+    expect(e.stats().spansPending).toBe(1);
+    await e.shutdown(); // cannot deliver the held span: counted, logged, resolves
+    expect(e.stats().spansDropped).toBe(1);
+    expect(logs.some((l) => l.includes('dropped 1 buffered spans'))).toBe(true);
+  });
+});
+
+describe('SkyWalkingExporter over TLS', () => {
+  let dir: string;
+  let key: Buffer;
+  let cert: Buffer;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sw-tls-'));
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1',
+      '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ], { stdio: 'ignore' });
+    key = readFileSync(join(dir, 'key.pem'));
+    cert = readFileSync(join(dir, 'cert.pem'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports over TLS with a custom CA (grpcs:// and tls.enabled), and fails without it', async () => {
+    const oap = await startOapStandIn({ tls: { key, cert } });
+    try {
+      const viaScheme = new SkyWalkingExporter({ endpoint: `grpcs://${oap.address}`, resource: resource(), logger, tls: { ca: cert }, management: false });
+      await viaScheme.export([span({ segmentId: 'tls1', segmentSpanIndex: 0 })]);
+      await viaScheme.shutdown();
+      const viaFlag = new SkyWalkingExporter({ endpoint: oap.address, resource: resource(), logger, tls: { enabled: true, ca: cert.toString() }, management: false });
+      await viaFlag.export([span({ segmentId: 'tls2', segmentSpanIndex: 0 })]);
+      await viaFlag.shutdown();
+      expect(oap.segments.map((s) => s.tracesegmentid)).toEqual(['tls1', 'tls2']);
+
+      const untrusted = new SkyWalkingExporter({ endpoint: `grpcs://${oap.address}`, resource: resource(), logger, management: false, timeoutMs: 2000 });
+      await expect(untrusted.export([span({ segmentId: 'tls3', segmentSpanIndex: 0 })])).rejects.toHaveProperty('retryable');
+      await untrusted.shutdown();
+      const plaintext = new SkyWalkingExporter({ endpoint: oap.address, resource: resource(), logger, management: false, timeoutMs: 2000 });
+      await expect(plaintext.export([span({ segmentId: 'tls4', segmentSpanIndex: 0 })])).rejects.toHaveProperty('retryable');
+      await plaintext.shutdown();
+      expect(oap.segments).toHaveLength(2);
+    } finally {
+      await oap.stop();
+    }
+  });
+});
