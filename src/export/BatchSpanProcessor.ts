@@ -1,0 +1,218 @@
+import type { ExportError, FinishedSpan, Logger, SpanExporter } from '../api/types';
+import { safeString } from '../trace/Span';
+import { RateLimitedLogger } from './RateLimitedLogger';
+
+/**
+ * Settings of the export pipeline (all durations in ms).
+ */
+export interface BatchSpanProcessorOptions {
+  /** Maximum spans waiting; a span ending while the queue is full is dropped and counted. */
+  queueSize: number;
+  /** How often the queue is exported, ms. */
+  flushInterval: number;
+  /** Maximum spans per `export()` call. */
+  maxBatchSize: number;
+  /** Time one `export()` may take before it counts as failed, ms. */
+  exportTimeout: number;
+  /** Retries of a batch whose export failed with a retryable error. */
+  maxRetries: number;
+  /** First retry delay, ms; doubles each attempt, with ±50 % jitter. Default 200. */
+  retryBaseDelay?: number;
+  /** Called on each span just before its first export attempt (formats deferred tags). */
+  prepare?: (span: FinishedSpan) => void;
+}
+
+/** Counters kept by the pipeline (spans unless stated). */
+export interface PipelineCounters {
+  exported: number;
+  dropped: number;
+  /** Failed `export()` calls. */
+  exportErrors: number;
+}
+
+/** Result of {@link BatchSpanProcessor.shutdown}. */
+export interface ShutdownResult {
+  /** Spans delivered during shutdown. */
+  delivered: number;
+  /** Spans that could not be delivered before the deadline (counted as dropped too). */
+  dropped: number;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * The export pipeline: a bounded queue of finished spans, exported in batches from an
+ * unref'd timer, one `export()` at a time, with a timeout per call and bounded retries
+ * with exponential backoff and jitter for retryable failures.
+ *
+ * Guarantees (see README "Failure behaviour"):
+ * - `onEnd()` is O(1), never throws, never blocks: when the queue is full the span is
+ *   dropped and counted, and a warning is logged at most once per interval.
+ * - No promise it creates rejects unhandled; no timer it owns keeps the process alive.
+ * - A batch is either delivered once, or dropped and counted; never sent twice by us
+ *   (a retry only follows a failed or timed-out attempt).
+ *
+ * @example
+ * ```ts
+ * const p = new BatchSpanProcessor(exporter, { queueSize: 2048, flushInterval: 1000, maxBatchSize: 512,
+ *   exportTimeout: 10000, maxRetries: 3 }, logger);
+ * p.onEnd(span); await p.forceFlush();
+ * ```
+ */
+export class BatchSpanProcessor {
+  private queue: FinishedSpan[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private exporting: Promise<void> | undefined;
+  private isShutdown = false;
+  private readonly log: RateLimitedLogger;
+  /** Live counters (read by `tracer.stats()`). */
+  readonly counters: PipelineCounters = { exported: 0, dropped: 0, exportErrors: 0 };
+
+  constructor(
+    private readonly exporter: SpanExporter,
+    private readonly options: BatchSpanProcessorOptions,
+    logger: Logger,
+  ) {
+    this.log = new RateLimitedLogger(logger, Math.max(options.flushInterval, 5000));
+    this.timer = setInterval(() => this.kick(), options.flushInterval);
+    this.timer.unref();
+  }
+
+  /** Spans waiting now. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Enqueue a finished, sampled span. Never throws. */
+  onEnd(span: FinishedSpan): void {
+    if (this.isShutdown || this.queue.length >= this.options.queueSize) {
+      this.counters.dropped++;
+      this.log.warn('queue-full', this.isShutdown ? 'span ended after shutdown; dropped' : `export queue full (${this.options.queueSize} spans); dropping spans`);
+      return;
+    }
+    this.queue.push(span);
+    if (this.queue.length >= this.options.maxBatchSize && this.exporting === undefined) {
+      setImmediate(() => this.kick()).unref();
+    }
+  }
+
+  /** Start an export round if none is running. */
+  private kick(): void {
+    if (this.exporting !== undefined || this.queue.length === 0) return;
+    this.exporting = this.drain().finally(() => {
+      this.exporting = undefined;
+    });
+  }
+
+  /** Export batches until the queue is empty (or `until` passes). Never rejects. */
+  private async drain(until = Infinity): Promise<void> {
+    while (this.queue.length > 0 && Date.now() < until) {
+      const batch = this.queue.splice(0, this.options.maxBatchSize);
+      await this.exportBatch(batch, until);
+    }
+  }
+
+  private async exportBatch(batch: FinishedSpan[], until: number): Promise<void> {
+    const prepare = this.options.prepare;
+    if (prepare) {
+      for (const span of batch) {
+        try {
+          prepare(span);
+        } catch {
+          /* formatting a deferred tag must not lose the span */
+        }
+      }
+    }
+    const base = this.options.retryBaseDelay ?? 200;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.exportOnce(batch, Math.min(this.options.exportTimeout, Math.max(1, until - Date.now())));
+        this.counters.exported += batch.length;
+        return;
+      } catch (err) {
+        this.counters.exportErrors++;
+        const retryable = (err as ExportError)?.retryable === true;
+        const delay = base * 2 ** attempt * (0.5 + Math.random());
+        if (!retryable || attempt >= this.options.maxRetries || this.isShutdown || Date.now() + delay >= until) {
+          this.counters.dropped += batch.length;
+          this.log.warn('export-failed', `export of ${batch.length} spans failed, dropped: ${describe(err)}`);
+          return;
+        }
+        this.log.warn('export-retry', `export failed, retrying: ${describe(err)}`);
+        await sleep(delay);
+      }
+    }
+  }
+
+  private exportOnce(batch: FinishedSpan[], timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const e: ExportError = new Error(`export timed out after ${timeoutMs} ms`);
+        e.retryable = true;
+        reject(e);
+      }, timeoutMs);
+      timer.unref();
+      let result: Promise<void>;
+      try {
+        result = Promise.resolve(this.exporter.export(batch));
+      } catch (err) {
+        result = Promise.reject(err);
+      }
+      result.then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  /**
+   * Export everything queued now (and wait for a running export), then the exporter's own
+   * buffers. Resolves when done; never rejects.
+   */
+  async forceFlush(): Promise<void> {
+    while (this.exporting !== undefined || this.queue.length > 0) {
+      if (this.exporting === undefined) this.kick();
+      await this.exporting;
+    }
+    await this.exporter.forceFlush().catch((err: unknown) => this.log.warn('flush-failed', `exporter flush failed: ${describe(err)}`));
+  }
+
+  /**
+   * Stop the timer, deliver what can be delivered within `deadlineMs`, count the rest as
+   * dropped, and shut the exporter down. Idempotent; never rejects.
+   *
+   * @param deadlineMs - how long delivery may take, ms (default 30000)
+   */
+  async shutdown(deadlineMs = 30000): Promise<ShutdownResult> {
+    const before = this.counters.exported;
+    const droppedBefore = this.counters.dropped;
+    if (this.isShutdown) return { delivered: 0, dropped: 0 };
+    const until = Date.now() + deadlineMs;
+    clearInterval(this.timer);
+    const work = (async () => {
+      if (this.exporting) await this.exporting;
+      await this.drain(until);
+      await this.exporter.forceFlush().catch(() => undefined);
+    })();
+    await Promise.race([work, sleep(deadlineMs)]);
+    this.isShutdown = true;
+    const left = this.queue.length;
+    this.queue = [];
+    this.counters.dropped += left;
+    await Promise.race([this.exporter.shutdown().catch(() => undefined), sleep(Math.max(0, until - Date.now()) + 100)]);
+    return { delivered: this.counters.exported - before, dropped: this.counters.dropped - droppedBefore };
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return safeString(err);
+}

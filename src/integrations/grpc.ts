@@ -1,0 +1,182 @@
+import type * as grpcTypes from '@grpc/grpc-js';
+import { withSpan } from '../context/ContextManager';
+import { metadataGetter, metadataSetter } from '../propagation/carriers';
+import type { Span } from '../trace/Span';
+import { getTracer } from '../trace/globalTracer';
+import type { Tracer } from '../trace/Tracer';
+
+type Grpc = typeof grpcTypes;
+
+/** Options of the gRPC integrations. */
+export interface RpcTracingOptions {
+  /** Tracer to use; default the process default ({@link getTracer}). */
+  tracer?: Tracer;
+  /** The `@grpc/grpc-js` module your code uses, when it is not the one this package resolves. */
+  grpc?: Grpc;
+  /** Client side: the server address (`host:port`) recorded as the exit span's peer. */
+  peer?: string;
+}
+
+/** What {@link addRpcClientTracing} returns. */
+export interface RpcClientTracing {
+  /** Client interceptors, for `new Client(address, credentials, { interceptors })`. */
+  interceptors: grpcTypes.Interceptor[];
+  /** Ready-made channel/client options: `{ interceptors }`. */
+  options: { interceptors: grpcTypes.Interceptor[] };
+  /** Closer: delivers the tracer's finished spans (flush). Never rejects. */
+  close(): Promise<void>;
+}
+
+/** What {@link addRpcServerTracing} returns. */
+export interface RpcServerTracing {
+  /** Server interceptors, for `new grpc.Server({ interceptors })`. */
+  interceptors: grpcTypes.ServerInterceptor[];
+  /** Ready-made server options: `{ interceptors }`. */
+  options: { interceptors: grpcTypes.ServerInterceptor[] };
+  /** Closer: delivers the tracer's finished spans (flush). Never rejects. */
+  close(): Promise<void>;
+}
+
+function splitPath(path: string): { service: string; method: string } {
+  const parts = path.split('/');
+  return { service: parts[1] ?? '', method: parts[2] ?? '' };
+}
+
+function loadGrpc(options?: RpcTracingOptions): Grpc {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return options?.grpc ?? (require('@grpc/grpc-js') as Grpc);
+}
+
+function recordGrpcStatus(span: Span, code: number, details: string | undefined): void {
+  span.setTag('rpc.grpc.status_code', code);
+  if (code !== 0) span.setStatus('error', details || `gRPC status ${code}`);
+}
+
+/**
+ * Trace the calls of a `@grpc/grpc-js` client: each call (unary and all three streaming
+ * kinds) gets an exit span, child of the active span, whose context is injected into the
+ * call's metadata (keeping any metadata the caller set). The span ends when the call's
+ * status arrives; a non-OK status marks an error. Tags: `rpc.system=grpc`, `rpc.service`,
+ * `rpc.method`, `rpc.grpc.status_code`, `peer.service`; peer = `options.peer`.
+ *
+ * @param serviceName - logical name of the called service (recorded as the peer's service)
+ * @example
+ * ```ts
+ * const { options, close } = addRpcClientTracing('inventory', { tracer, peer: '127.0.0.1:50051' });
+ * const client = new InventoryClient('127.0.0.1:50051', grpc.credentials.createInsecure(), options);
+ * ```
+ */
+export function addRpcClientTracing(serviceName: string, options?: RpcTracingOptions): RpcClientTracing {
+  const grpc = loadGrpc(options);
+  const explicit = options?.tracer;
+  const interceptor: grpcTypes.Interceptor = (callOptions, nextCall) => {
+    const tracer = explicit ?? getTracer();
+    const path = callOptions.method_definition.path;
+    const { service, method } = splitPath(path);
+    const peerHost = options?.peer;
+    const span = tracer.startSpan(path.replace(/^\//, ''), {
+      kind: 'exit',
+      layer: 'rpc',
+      component: 'grpc',
+      peer: peerHost ?? { service: serviceName },
+    });
+    if (span.isRecording()) {
+      span.setTag('rpc.system', 'grpc');
+      span.setTag('rpc.service', service);
+      span.setTag('rpc.method', method);
+      if (serviceName) span.setTag('peer.service', serviceName);
+      if (span.peer && span.peer.service === undefined && serviceName) span.peer = { ...span.peer, service: serviceName };
+    }
+    const requester: grpcTypes.Requester = {
+      start(metadata, listener, next) {
+        tracer.inject(span.context(), metadata, metadataSetter);
+        next(metadata, {
+          onReceiveStatus(status, nextStatus) {
+            recordGrpcStatus(span, status.code, status.details);
+            span.end();
+            nextStatus(status);
+          },
+        });
+      },
+    };
+    return new grpc.InterceptingCall(nextCall(callOptions), requester);
+  };
+  return {
+    interceptors: [interceptor],
+    options: { interceptors: [interceptor] },
+    close: () => (explicit ?? getTracer()).flush(),
+  };
+}
+
+/**
+ * Trace the calls a `@grpc/grpc-js` Server receives: each call gets an entry span that
+ * continues the caller's trace from the metadata (any configured format), is active while
+ * your handler runs (unary and all three streaming kinds), and ends when the status is
+ * sent; a non-OK status or a cancelled call marks an error. Metadata is passed on unchanged.
+ *
+ * @param serviceName - logical name of this service (recorded as `rpc.service` when the path has none)
+ * @example
+ * ```ts
+ * const { options } = addRpcServerTracing('inventory', { tracer });
+ * const server = new grpc.Server(options);
+ * ```
+ */
+export function addRpcServerTracing(serviceName: string, options?: RpcTracingOptions): RpcServerTracing {
+  const grpc = loadGrpc(options);
+  const explicit = options?.tracer;
+  const interceptor: grpcTypes.ServerInterceptor = (methodDescriptor, call) => {
+    const tracer = explicit ?? getTracer();
+    let span: Span | undefined;
+    const path = methodDescriptor.path;
+    const { service, method } = splitPath(path);
+    const run = <T>(fn: () => T): T => (span ? withSpan(span, fn) : fn());
+    const listener = new grpc.ServerListenerBuilder()
+      .withOnReceiveMetadata((metadata, next) => {
+        try {
+          const parent = tracer.extract(metadata, metadataGetter);
+          const peer = call.getPeer();
+          span = tracer.startSpan(path.replace(/^\//, ''), {
+            kind: 'entry',
+            parent: parent ?? null,
+            layer: 'rpc',
+            component: 'grpc',
+            peer: peer && peer !== 'unknown' ? peer.replace(/^ipv[46]:/, '') : undefined,
+          });
+          if (span.isRecording()) {
+            span.setTag('rpc.system', 'grpc');
+            span.setTag('rpc.service', service || serviceName);
+            span.setTag('rpc.method', method);
+          }
+        } catch {
+          span = undefined;
+        }
+        run(() => next(metadata));
+      })
+      .withOnReceiveMessage((message, next) => run(() => next(message)))
+      .withOnReceiveHalfClose((next) => run(() => next()))
+      .withOnCancel(() => {
+        if (span && !span.ended) {
+          span.setStatus('error', 'cancelled by the client');
+          span.setTag('rpc.grpc.status_code', 1);
+          span.end();
+        }
+      })
+      .build();
+    const responder = new grpc.ResponderBuilder()
+      .withStart((next) => next(listener))
+      .withSendStatus((status, next) => {
+        if (span && !span.ended) {
+          recordGrpcStatus(span, status.code ?? 0, status.details);
+          span.end();
+        }
+        next(status);
+      })
+      .build();
+    return new grpc.ServerInterceptingCall(call, responder);
+  };
+  return {
+    interceptors: [interceptor],
+    options: { interceptors: [interceptor] },
+    close: () => (explicit ?? getTracer()).flush(),
+  };
+}

@@ -1,0 +1,389 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AttributeValue } from '../api/types';
+import { currentSpan, withSpan } from '../context/ContextManager';
+import { REDACTED, type Span } from '../trace/Span';
+import { getTracer } from '../trace/globalTracer';
+import type { Tracer } from '../trace/Tracer';
+
+/** Options shared by the HTTP integrations. */
+export interface HttpTracingOptions {
+  /** Tracer to use; default the process default ({@link getTracer}). */
+  tracer?: Tracer;
+  /** Span name from the request; default `METHOD /path`. */
+  operationName?: (method: string, path: string) => string;
+}
+
+type HeaderBag = http.IncomingHttpHeaders | http.OutgoingHttpHeaders | Record<string, string | string[] | number | undefined>;
+
+/**
+ * Remove credentials (`user:password@`) from a URL and replace the values of secret query
+ * parameters (the tracer's redact list plus `token`, `password`, `access_token`, …) by
+ * `[REDACTED]`. A string that is not a URL is returned with its query redacted the same way.
+ *
+ * @example
+ * ```ts
+ * sanitizeUrl('http://u:p@h/x?token=abc&id=1', tracer); // 'http://h/x?token=%5BREDACTED%5D&id=1'
+ * ```
+ */
+export function sanitizeUrl(raw: string, tracer: Tracer): string {
+  const redacted = tracer.redactedKeys;
+  try {
+    const base = raw.startsWith('/') ? 'http://x' : undefined;
+    const u = new URL(raw, base);
+    u.username = '';
+    u.password = '';
+    for (const key of [...u.searchParams.keys()]) if (redacted.has(key.toLowerCase())) u.searchParams.set(key, REDACTED);
+    const s = u.toString();
+    return base ? s.slice(base.length) : s;
+  } catch {
+    return raw.replace(/([?&])([^=&#]+)=([^&#]*)/g, (m, sep: string, k: string) => (redacted.has(k.toLowerCase()) ? `${sep}${k}=${REDACTED}` : m));
+  }
+}
+
+function headerValue(headers: HeaderBag, name: string): string | undefined {
+  const v = (headers as Record<string, unknown>)[name] ?? findCaseInsensitive(headers, name);
+  if (Array.isArray(v)) return v.length ? String(v[0]) : undefined;
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+function findCaseInsensitive(headers: HeaderBag, name: string): unknown {
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return (headers as Record<string, unknown>)[key];
+  return undefined;
+}
+
+function isIgnored(tracer: Tracer, path: string): boolean {
+  const list = tracer.config.ignorePaths;
+  if (!list || list.length === 0) return false;
+  for (const p of list) if (typeof p === 'string' ? p === path : p.test(path)) return true;
+  return false;
+}
+
+function splitPath(url: string | undefined): { path: string; query: string } {
+  const u = url ?? '/';
+  const q = u.indexOf('?');
+  return q < 0 ? { path: u, query: '' } : { path: u.slice(0, q), query: u.slice(q + 1) };
+}
+
+/** Mark a span from an HTTP status code: tag it, and set error status at or above `errorFrom`. */
+function recordStatus(span: Span, statusCode: number, errorFrom: number): void {
+  span.setTag('http.response.status_code', statusCode);
+  if (statusCode >= errorFrom) span.setStatus('error', `HTTP ${statusCode}`);
+}
+
+/**
+ * The result of {@link addHttpTracing}: the span and a finisher.
+ */
+export interface HttpTracing {
+  /** The entry (server) or exit (client) span. */
+  span: Span;
+  /**
+   * End the span. Pass the HTTP status code (≥ 500 marks an error) or the error that
+   * failed the exchange. Idempotent, never throws.
+   */
+  finish(result?: number | Error): void;
+}
+
+/**
+ * traceandtrace-style HTTP tracing in one call.
+ *
+ * - **Server side** (`kind: 'entry'`, the default when no span is active): continues the
+ *   trace found in the incoming `headers` (any configured format) or starts a new root.
+ * - **Client side** (`kind: 'exit'`, the default when a span is active): starts a child of
+ *   the active span and injects its context into the outgoing `headers` object (mutated).
+ *
+ * The span is not made active; run your handler inside `tracer.withSpan(span, fn)` for that.
+ * Secret headers are never recorded. Never throws.
+ *
+ * @param operationName - span name, e.g. `GET /orders`
+ * @param headers - incoming headers (server) or the outgoing headers object to fill (client)
+ * @param tags - extra tags for the span
+ * @example
+ * ```ts
+ * const { span, finish } = addHttpTracing('GET /orders', req.headers, { 'http.request.method': 'GET' });
+ * res.on('finish', () => finish(res.statusCode));
+ * ```
+ */
+export function addHttpTracing(
+  operationName: string,
+  headers: HeaderBag,
+  tags?: Record<string, AttributeValue>,
+  options?: { kind?: 'entry' | 'exit'; tracer?: Tracer; peer?: string },
+): HttpTracing {
+  const tracer = options?.tracer ?? getTracer();
+  const kind = options?.kind ?? (currentSpan() ? 'exit' : 'entry');
+  let span: Span;
+  if (kind === 'entry') {
+    const parent = tracer.extract(headers as Record<string, unknown>);
+    span = tracer.startSpan(operationName, { kind, parent: parent ?? null, layer: 'http', component: 'http', attributes: tags, peer: options?.peer });
+  } else {
+    span = tracer.startSpan(operationName, { kind, layer: 'http', component: 'http', attributes: tags, peer: options?.peer });
+    tracer.inject(span.context(), headers as Record<string, unknown>, (c, k, v) => {
+      (c as Record<string, unknown>)[k] = v;
+    });
+  }
+  return {
+    span,
+    finish(result?: number | Error): void {
+      if (span.ended) return;
+      if (typeof result === 'number') recordStatus(span, result, kind === 'entry' ? 500 : 400);
+      else if (result !== undefined) span.recordError(result);
+      span.end();
+    },
+  };
+}
+
+/**
+ * Start the entry span for an incoming node:http request and arrange for it to end when the
+ * response finishes (or the connection closes first, which marks an error). Returns
+ * `undefined` for ignored paths (`ignorePaths`). Never throws.
+ */
+function startServerSpan(req: http.IncomingMessage, res: http.ServerResponse, tracer: Tracer, options?: HttpTracingOptions): Span | undefined {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const { path, query } = splitPath(req.url);
+  if (isIgnored(tracer, path)) return undefined;
+  const parent = tracer.extract(req.headers);
+  const host = headerValue(req.headers, 'host');
+  const name = options?.operationName ? safeName(() => options.operationName!(method, path), `${method} ${path}`) : `${method} ${path}`;
+  const socket = req.socket;
+  const span = tracer.startSpan(name, {
+    kind: 'entry',
+    parent: parent ?? null,
+    layer: 'http',
+    component: 'http',
+    peer: socket?.remoteAddress ? { host: socket.remoteAddress, port: socket.remotePort } : undefined,
+  });
+  if (span.isRecording()) {
+    span.setTag('http.request.method', method);
+    span.setTag('url.path', path);
+    if (query) span.setTag('url.query', sanitizeUrl(`/?${query}`, tracer).slice(2));
+    span.setTag('url.full', sanitizeUrl(`http://${host ?? 'localhost'}${req.url ?? '/'}`, tracer));
+    if (host) span.setTag('server.address', host.replace(/:\d+$/, ''));
+    if (socket?.localPort) span.setTag('server.port', socket.localPort);
+    if (socket?.remoteAddress) span.setTag('client.address', socket.remoteAddress);
+    const ua = headerValue(req.headers, 'user-agent');
+    if (ua) span.setTag('user_agent.original', ua);
+  }
+  let done = false;
+  const finish = (): void => {
+    if (done) return;
+    done = true;
+    const express = req as unknown as { route?: { path?: unknown }; baseUrl?: unknown };
+    const route = express.route?.path;
+    if (typeof route === 'string') {
+      const full = `${typeof express.baseUrl === 'string' ? express.baseUrl : ''}${route}`;
+      span.setTag('http.route', full);
+      if (!options?.operationName) span.updateName(`${method} ${full}`);
+    }
+    recordStatus(span, res.statusCode, 500);
+    span.end();
+  };
+  res.once('finish', finish);
+  res.once('close', () => {
+    if (!done && !res.writableFinished) {
+      span.setStatus('error', 'connection closed before the response finished');
+    }
+    finish();
+  });
+  return span;
+}
+
+function safeName(fn: () => string, fallback: string): string {
+  try {
+    const n = fn();
+    return typeof n === 'string' && n ? n : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * node:http / Express / Connect middleware: traces each request as an entry span that
+ * continues the caller's trace, is active for the rest of the chain (`next()` and your
+ * handlers run inside it), and ends when the response finishes. Records method, path,
+ * sanitized URL, route (Express), status code, client address; HTTP ≥ 500 marks an error.
+ * Paths in the tracer's `ignorePaths` are passed through untraced.
+ *
+ * @example
+ * ```ts
+ * app.use(httpServerTracing({ tracer }));
+ * // or with node:http:
+ * http.createServer((req, res) => httpServerTracing({ tracer })(req, res, () => handler(req, res)));
+ * ```
+ */
+export function httpServerTracing(options?: HttpTracingOptions): (req: http.IncomingMessage, res: http.ServerResponse, next: (err?: unknown) => void) => void {
+  return (req, res, next) => {
+    const tracer = options?.tracer ?? getTracer();
+    let span: Span | undefined;
+    try {
+      span = startServerSpan(req, res, tracer, options);
+    } catch {
+      span = undefined;
+    }
+    if (!span) return next();
+    withSpan(span, () => next());
+  };
+}
+
+/**
+ * Wrap a node:http request handler so every request runs inside its entry span (see
+ * {@link httpServerTracing}). Errors thrown by the handler (or its rejected promise) are
+ * recorded on the span and re-thrown.
+ *
+ * @example
+ * ```ts
+ * http.createServer(traceHttpHandler(async (req, res) => { res.end('ok'); }, { tracer }));
+ * ```
+ */
+export function traceHttpHandler(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => unknown,
+  options?: HttpTracingOptions,
+): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+  const middleware = httpServerTracing(options);
+  return (req, res) => {
+    middleware(req, res, () => {
+      const span = currentSpan();
+      let result: unknown;
+      try {
+        result = handler(req, res);
+      } catch (err) {
+        span?.recordError(err);
+        throw err;
+      }
+      if (result && typeof (result as Promise<unknown>).then === 'function') {
+        (result as Promise<unknown>).then(undefined, (err: unknown) => {
+          span?.recordError(err);
+          if (!res.headersSent) {
+            res.statusCode = 500;
+            res.end();
+          }
+        });
+      }
+    });
+  };
+}
+
+/**
+ * Koa middleware with the same behaviour as {@link httpServerTracing}: `ctx.req`/`ctx.res`
+ * are traced and the downstream middleware runs inside the entry span.
+ *
+ * @example
+ * ```ts
+ * app.use(koaTracing({ tracer }));
+ * ```
+ */
+export function koaTracing(options?: HttpTracingOptions): (ctx: { req: http.IncomingMessage; res: http.ServerResponse }, next: () => Promise<unknown>) => Promise<unknown> {
+  return (ctx, next) => {
+    const tracer = options?.tracer ?? getTracer();
+    let span: Span | undefined;
+    try {
+      span = startServerSpan(ctx.req, ctx.res, tracer, options);
+    } catch {
+      span = undefined;
+    }
+    if (!span) return next();
+    const s = span;
+    return withSpan(s, () =>
+      next().catch((err: unknown) => {
+        s.recordError(err);
+        throw err;
+      }),
+    );
+  };
+}
+
+function clientName(method: string, url: URL): string {
+  return `${method} ${url.pathname || '/'}`;
+}
+
+function tagClient(span: Span, method: string, url: URL, tracer: Tracer): void {
+  if (!span.isRecording()) return;
+  span.setTag('http.request.method', method);
+  span.setTag('url.full', sanitizeUrl(url.toString(), tracer));
+  span.setTag('server.address', url.hostname);
+  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  span.setTag('server.port', port);
+}
+
+function peerOf(url: URL): { host: string; port: number } {
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80 };
+}
+
+/**
+ * `fetch` with an exit span: a child of the active span, its context injected into the
+ * request headers (existing headers kept), ended when the response headers arrive
+ * (status ≥ 400 marks an error, as OpenTelemetry's HTTP client conventions say) or when
+ * fetch rejects (recorded, then re-thrown). Follows redirects as fetch does; the span
+ * covers them all.
+ *
+ * @example
+ * ```ts
+ * const res = await tracedFetch(`${ordersUrl}/orders?item=book`, undefined, { tracer });
+ * ```
+ */
+export async function tracedFetch(input: string | URL, init?: RequestInit, options?: HttpTracingOptions): Promise<Response> {
+  const tracer = options?.tracer ?? getTracer();
+  const url = new URL(String(input));
+  const method = (init?.method ?? 'GET').toUpperCase();
+  const span = tracer.startSpan(options?.operationName ? safeName(() => options.operationName!(method, url.pathname), clientName(method, url)) : clientName(method, url), {
+    kind: 'exit',
+    layer: 'http',
+    component: 'http',
+    peer: peerOf(url),
+  });
+  tagClient(span, method, url, tracer);
+  const headers = new Headers(init?.headers);
+  tracer.inject(span.context(), headers, (h, k, v) => h.set(k, v));
+  try {
+    const res = await withSpan(span, () => fetch(url, { ...init, headers }));
+    recordStatus(span, res.status, 400);
+    span.end();
+    return res;
+  } catch (err) {
+    span.recordError(err);
+    span.end();
+    throw err;
+  }
+}
+
+/**
+ * `http.request`/`https.request` with an exit span (see {@link tracedFetch} for the span's
+ * shape). The span ends when the response body ends or the request fails. Returns the
+ * ClientRequest as `http.request` does; call `.end()` on it as usual.
+ *
+ * @example
+ * ```ts
+ * const req = tracedRequest('http://127.0.0.1:8080/orders', { method: 'GET' }, (res) => res.resume());
+ * req.end();
+ * ```
+ */
+export function tracedRequest(
+  target: string | URL,
+  requestOptions?: http.RequestOptions,
+  callback?: (res: http.IncomingMessage) => void,
+  options?: HttpTracingOptions,
+): http.ClientRequest {
+  const tracer = options?.tracer ?? getTracer();
+  const url = new URL(String(target));
+  const method = (requestOptions?.method ?? 'GET').toUpperCase();
+  const span = tracer.startSpan(clientName(method, url), { kind: 'exit', layer: 'http', component: 'http', peer: peerOf(url) });
+  tagClient(span, method, url, tracer);
+  const headers: http.OutgoingHttpHeaders = { ...(requestOptions?.headers as http.OutgoingHttpHeaders | undefined) };
+  tracer.inject(span.context(), headers, (h, k, v) => {
+    h[k] = v;
+  });
+  const mod = url.protocol === 'https:' ? https : http;
+  const req = withSpan(span, () =>
+    mod.request(url, { ...requestOptions, headers }, (res) => {
+      recordStatus(span, res.statusCode ?? 0, 400);
+      res.once('end', () => span.end());
+      res.once('close', () => span.end());
+      if (callback) callback(res);
+    }),
+  );
+  req.once('error', (err) => {
+    span.recordError(err);
+    span.end();
+  });
+  return req;
+}

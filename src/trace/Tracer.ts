@@ -1,0 +1,544 @@
+import { hostname, networkInterfaces } from 'node:os';
+import * as path from 'node:path';
+import type {
+  Attributes,
+  AttributeValue,
+  CarrierGetter,
+  CarrierSetter,
+  FinishedSpan,
+  Logger,
+  Peer,
+  PropagationFormat,
+  Propagator,
+  Resource,
+  Sampler,
+  SpanContext,
+  SpanExporter,
+  SpanKind,
+  SpanLayer,
+  TracerStats,
+} from '../api/types';
+import { currentSpan, withSpan } from '../context/ContextManager';
+import { resolveConfig, type ResolvedConfig } from '../config/resolveConfig';
+import type { TracerConfig } from '../config/TracerConfig';
+import { getBackendFactory, listBackends, type Backend } from '../export/BackendRegistry';
+import { BatchSpanProcessor, type ShutdownResult } from '../export/BatchSpanProcessor';
+import '../export/builtinBackends';
+import { NoopExporter } from '../export/NoopExporter';
+import { ConfigError } from '../config/ConfigError';
+import { headerGetter, headerSetter } from '../propagation/carriers';
+import { createPropagator } from '../propagation/createPropagator';
+import { createSampler } from '../sampling/createSampler';
+import { newSpanId, newTraceId } from './ids';
+import { Span, type SpanOwner } from './Span';
+
+/** Package version, reported as the SDK version. */
+export const VERSION = '0.1.0';
+
+/**
+ * Options of {@link Tracer.startSpan}.
+ */
+export interface SpanOptions {
+  /** Span kind; default `local`. */
+  kind?: SpanKind;
+  /**
+   * Parent: a local {@link Span}, an extracted {@link SpanContext}, or `null` for a new
+   * root. Default: the active span ({@link currentSpan}), if any.
+   */
+  parent?: Span | SpanContext | null;
+  /** Initial tags. */
+  attributes?: Record<string, AttributeValue | undefined | null>;
+  /** Start time, µs since epoch (default now). */
+  startTimeUs?: number;
+  /** Remote peer, `host:port` or a {@link Peer}. */
+  peer?: string | Peer;
+  /** Integration layer (SkyWalking). Default `unknown`. */
+  layer?: SpanLayer;
+  /** Integration component (`http`, `grpc`, `custom-rpc`, …). */
+  component?: string;
+}
+
+const SECRET_KEYS = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'password',
+  'passwd',
+  'token',
+  'access_token',
+  'api_key',
+  'apikey',
+  'x-api-key',
+  'secret',
+];
+
+/** Header and query-parameter names never recorded by default (lower-case). */
+export const DEFAULT_REDACTED_NAMES: readonly string[] = Object.freeze(SECRET_KEYS.slice());
+
+function firstIPv4(): string {
+  try {
+    for (const list of Object.values(networkInterfaces())) {
+      for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+    }
+  } catch {
+    /* no interfaces visible */
+  }
+  return '127.0.0.1';
+}
+
+const defaultLogger: Logger = {
+  debug: () => undefined,
+  info: (m) => console.info(`[traceandtrace] ${m}`),
+  warn: (m) => console.warn(`[traceandtrace] ${m}`),
+  error: (m) => console.error(`[traceandtrace] ${m}`),
+};
+
+const LIBRARY_ROOT = path.resolve(__dirname, '..', '..');
+const LIBRARY_DIRS = [path.join(LIBRARY_ROOT, 'src') + path.sep, path.join(LIBRARY_ROOT, 'adapters') + path.sep];
+const FRAME = /^\s*at (?:(.*?) \()?(.*?):(\d+):\d+\)?$/;
+
+/** Format a captured call site as `function (file:line)`, skipping our own and Node's frames. */
+function formatCallSite(holder: { stack?: string }): string | undefined {
+  const stack = holder.stack;
+  if (!stack) return undefined;
+  const lines = stack.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const m = FRAME.exec(lines[i]);
+    if (!m) continue;
+    const file = m[2];
+    if (file.startsWith('node:') || file.includes(`${path.sep}node_modules${path.sep}`) || !file.includes(path.sep)) continue;
+    if (LIBRARY_DIRS.some((d) => file.startsWith(d))) continue;
+    const rel = path.relative(process.cwd(), file.startsWith('file://') ? file.slice(7) : file);
+    const fn = m[1] ? m[1].replace(/^async /, '') : '<anonymous>';
+    return `${fn} (${rel}:${m[3]})`;
+  }
+  return undefined;
+}
+
+/**
+ * A tracer for one service: creates spans, keeps the active span in `AsyncLocalStorage`,
+ * injects and extracts SpanContexts, samples, and delivers finished spans to its backend
+ * through a bounded batch pipeline.
+ *
+ * Create one with {@link createTracer} (or the process default with `init()`). Every method
+ * is safe to call at any time: none throws into application code once the tracer exists
+ * (configuration errors are thrown by the constructor, naming the key).
+ *
+ * @example
+ * ```ts
+ * const tracer = createTracer({ serviceName: 'orders', backend: 'console' });
+ * await tracer.startActiveSpan('load-order', { kind: 'local' }, async (span) => {
+ *   span.setTag('order.id', id);
+ *   return db.load(id);
+ * });
+ * await tracer.shutdown();
+ * ```
+ */
+export class Tracer implements SpanOwner {
+  /** The validated configuration with defaults filled. */
+  readonly config: ResolvedConfig;
+  /** Service identity attached to every span. */
+  readonly resource: Resource;
+  /** The backend's exporter (e.g. a `MemoryExporter` for backend `memory`). */
+  readonly exporter: SpanExporter;
+  /** The propagator used by {@link Tracer.inject}/{@link Tracer.extract} and the integrations. */
+  readonly propagator: Propagator;
+  /** The sampler deciding new traces. */
+  readonly sampler: Sampler;
+  /** The library's logger. */
+  readonly logger: Logger;
+  /** Propagation formats in use. */
+  readonly propagation: { readonly inject: readonly PropagationFormat[]; readonly extract: readonly PropagationFormat[] };
+  /** @internal limits (see LimitsConfig). */
+  readonly maxAttributes: number;
+  /** @internal */
+  readonly maxAttributeValueLength: number;
+  /** @internal */
+  readonly maxEvents: number;
+  /** @internal lower-case keys whose values are redacted. */
+  readonly redactedKeys: ReadonlySet<string>;
+  private readonly processor: BatchSpanProcessor;
+  private readonly disabled: boolean;
+  private readonly recordCaller: boolean;
+  private readonly logSpans: boolean;
+  private started = 0;
+  private finished = 0;
+  private closed: Promise<ShutdownResult> | undefined;
+
+  /**
+   * @throws ConfigError when a config key is missing, mistyped or out of range, or the
+   *   backend is not registered (the message names the key).
+   */
+  constructor(config: TracerConfig) {
+    if (config === null || typeof config !== 'object') throw new ConfigError('config', 'config must be an object with at least serviceName');
+    const backendName = (config.backend ?? 'noop').toString();
+    this.config = resolveConfig(config);
+    this.logger = this.config.logger ?? defaultLogger;
+    this.disabled = this.config.disabled === true;
+    const res = this.config;
+    const host = hostname();
+    this.resource = Object.freeze({
+      serviceName: res.serviceName,
+      serviceInstance: res.serviceInstance ?? `${process.pid}@${host}`,
+      hostname: host,
+      ip: firstIPv4(),
+      sdkVersion: `traceandtrace-node-${VERSION}`,
+      attributes: Object.freeze({ ...(res.tags ?? {}) }),
+    });
+    const limits = res.limits;
+    this.maxAttributes = limits.maxAttributes;
+    this.maxAttributeValueLength = limits.maxAttributeValueLength;
+    this.maxEvents = limits.maxEvents;
+    const redacted = new Set<string>(SECRET_KEYS);
+    for (const name of res.redact ?? []) redacted.add(name.toLowerCase());
+    for (const name of [...redacted]) {
+      redacted.add(`http.request.header.${name}`);
+      redacted.add(`http.response.header.${name}`);
+    }
+    this.redactedKeys = redacted;
+    this.recordCaller = res.recordCaller !== false;
+    this.logSpans = res.reporter.logSpans === true;
+
+    let backend: Backend;
+    if (this.disabled) {
+      backend = { exporter: new NoopExporter() };
+    } else {
+      const factory = getBackendFactory(backendName);
+      if (!factory) {
+        throw new ConfigError(
+          'backend',
+          `unknown backend "${backendName}"; registered backends: ${listBackends().join(', ')} (import 'traceandtrace/adapters' to register jaeger, zipkin, skywalking and otlp)`,
+        );
+      }
+      backend = factory({ config: this.config, resource: this.resource, logger: this.logger });
+    }
+    this.exporter = backend.exporter;
+    const configured = res.propagation;
+    const formats = Array.isArray(configured)
+      ? { inject: configured, extract: configured }
+      : configured ?? backend.defaultPropagation ?? { inject: ['w3c'], extract: ['w3c', 'b3multi', 'b3', 'jaeger', 'sw8'] };
+    this.propagation = { inject: [...formats.inject], extract: [...formats.extract] };
+    this.propagator = createPropagator(this.propagation, { maxBaggageItems: limits.maxBaggageItems, maxBaggageBytes: limits.maxBaggageBytes });
+    this.sampler =
+      backend.sampler ??
+      createSampler(res.sampler, { serviceName: res.serviceName, agentHost: res.agentHost, logger: this.logger });
+    this.processor = new BatchSpanProcessor(
+      this.exporter,
+      {
+        queueSize: res.reporter.queueSize,
+        flushInterval: res.reporter.flushInterval,
+        maxBatchSize: res.reporter.maxBatchSize,
+        exportTimeout: res.reporter.timeout,
+        maxRetries: res.reporter.maxRetries,
+        prepare: this.recordCaller ? prepareSpan : undefined,
+      },
+      this.logger,
+    );
+  }
+
+  /** The service name. */
+  get serviceName(): string {
+    return this.resource.serviceName;
+  }
+
+  /**
+   * Start a span. It is not made active: use {@link Tracer.withSpan} or
+   * {@link Tracer.startActiveSpan} for that. Never throws.
+   *
+   * Parent resolution: `options.parent` when given (`null` = new root), else the active span.
+   * A local parent's sampling decision is inherited; for a new root or a remote parent the
+   * sampler decides (every built-in sampler honours a remote parent's decision).
+   *
+   * @example
+   * ```ts
+   * const span = tracer.startSpan('GET /orders', { kind: 'entry', parent: extracted });
+   * ```
+   */
+  startSpan(name: string, options?: SpanOptions): Span {
+    this.started++;
+    const kind = options?.kind ?? 'local';
+    const parentOpt = options?.parent === undefined ? currentSpan() : options.parent;
+    let span: Span;
+    if (parentOpt instanceof Span && parentOpt._owner === this) {
+      span = new Span(this, name, kind, parentOpt.traceId, newSpanId(), parentOpt.spanId, parentOpt.sampled, parentOpt.debug,
+        parentOpt.baggage, parentOpt, undefined, options?.startTimeUs, options?.layer ?? 'unknown');
+    } else {
+      const parentCtx = parentOpt instanceof Span ? parentOpt.context() : parentOpt ?? undefined;
+      if (parentCtx && typeof parentCtx.traceId === 'string') {
+        const sampled = !this.disabled && this.decide(name, parentCtx, parentCtx.traceId);
+        span = new Span(this, name, kind, parentCtx.traceId, newSpanId(), parentCtx.spanId, sampled, parentCtx.debug === true,
+          parentCtx.baggage, undefined, parentCtx, options?.startTimeUs, options?.layer ?? 'unknown');
+      } else {
+        const traceId = newTraceId();
+        const sampled = !this.disabled && this.decide(name, undefined, traceId);
+        span = new Span(this, name, kind, traceId, newSpanId(), undefined, sampled, false, undefined, undefined, undefined,
+          options?.startTimeUs, options?.layer ?? 'unknown');
+      }
+    }
+    if (span.sampled) {
+      if (options?.component !== undefined) span.component = options.component;
+      if (options?.peer !== undefined) span.setPeer(options.peer);
+      if (options?.attributes !== undefined) span.setAttributes(options.attributes);
+      if (this.recordCaller) {
+        const holder: { stack?: string } = {};
+        Error.captureStackTrace(holder);
+        span._callSite = holder;
+      }
+    } else if (options?.peer !== undefined) {
+      span.setPeer(options.peer); // needed by sw8's target address even when not recorded
+    }
+    return span;
+  }
+
+  private decide(name: string, parent: SpanContext | undefined, traceId: string): boolean {
+    try {
+      return this.sampler.shouldSample(name, parent, traceId) === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Start a span, make it active while `fn` runs, and end it when `fn` returns or, for a
+   * promise, when it settles. A throw or rejection is recorded on the span
+   * ({@link Span.recordError}) and re-thrown unchanged. Returns what `fn` returns.
+   *
+   * @example
+   * ```ts
+   * const rows = await tracer.startActiveSpan('query', { kind: 'exit', peer: 'db:5432' }, async (span) => db.query(sql));
+   * ```
+   */
+  startActiveSpan<T>(name: string, fn: (span: Span) => T): T;
+  startActiveSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => T): T;
+  startActiveSpan<T>(name: string, a: SpanOptions | ((span: Span) => T), b?: (span: Span) => T): T {
+    const fn = (typeof a === 'function' ? a : b) as (span: Span) => T;
+    const options = typeof a === 'function' ? undefined : a;
+    const span = this.startSpan(name, options);
+    return withSpan(span, () => {
+      let result: T;
+      try {
+        result = fn(span);
+      } catch (err) {
+        span.recordError(err);
+        span.end();
+        throw err;
+      }
+      if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
+        return (result as unknown as Promise<unknown>).then(
+          (v) => {
+            span.end();
+            return v;
+          },
+          (err: unknown) => {
+            span.recordError(err);
+            span.end();
+            throw err;
+          },
+        ) as T;
+      }
+      span.end();
+      return result;
+    });
+  }
+
+  /**
+   * Run `fn` with `span` active (see {@link withSpan}).
+   *
+   * @example
+   * ```ts
+   * tracer.withSpan(span, () => next());
+   * ```
+   */
+  withSpan<T>(span: Span | undefined, fn: () => T): T {
+    return withSpan(span, fn);
+  }
+
+  /**
+   * Start an entry (server) span continuing the trace found through `extract`, go2sky style:
+   * `extract(key)` returns the value of header `key` (lower-case names) or `undefined`.
+   * With no valid incoming context the span starts a new root trace. Never throws.
+   *
+   * @example
+   * ```ts
+   * const span = tracer.createEntrySpan('pricing.quote', (key) => getHeader(req, key));
+   * await tracer.withSpan(span, () => handle(req));
+   * span.end();
+   * ```
+   */
+  createEntrySpan(operationName: string, extract: (key: string) => string | undefined, options?: Omit<SpanOptions, 'parent' | 'kind'>): Span {
+    const parent = this.extract(extract, callGetter);
+    return this.startSpan(operationName, { ...options, kind: 'entry', parent: parent ?? null });
+  }
+
+  /**
+   * Start an exit (client) span as a child of the active span and write its context through
+   * `inject(key, value)`, go2sky style. `peer` is the remote address (`host:port`).
+   * Never throws (an `inject` callback that throws is ignored).
+   *
+   * @example
+   * ```ts
+   * const span = tracer.createExitSpan('pricing.quote', '127.0.0.1:7000', (k, v) => setHeader(req, k, v));
+   * ```
+   */
+  createExitSpan(operationName: string, peer: string | Peer, inject: (key: string, value: string) => void, options?: Omit<SpanOptions, 'kind' | 'peer'>): Span {
+    const span = this.startSpan(operationName, { ...options, kind: 'exit', peer });
+    this.inject(span.context(), inject, callSetter);
+    return span;
+  }
+
+  /**
+   * Start a local (internal) span as a child of the active span.
+   *
+   * @example
+   * ```ts
+   * const span = tracer.createLocalSpan('reserve-stock'); try { … } finally { span.end(); }
+   * ```
+   */
+  createLocalSpan(operationName: string, options?: Omit<SpanOptions, 'kind'>): Span {
+    return this.startSpan(operationName, { ...options, kind: 'local' });
+  }
+
+  /**
+   * Write `context` into `carrier` in every configured propagation format. The default
+   * setter writes a property of a plain object (HTTP headers). Never throws.
+   *
+   * @example
+   * ```ts
+   * const headers: Record<string, string> = {};
+   * tracer.inject(span.context(), headers);
+   * ```
+   */
+  inject<C>(context: SpanContext, carrier: C, setter?: CarrierSetter<C>): void {
+    try {
+      this.propagator.inject(context, carrier, setter ?? (headerSetter as unknown as CarrierSetter<C>));
+    } catch {
+      /* a hostile carrier must not break the request */
+    }
+  }
+
+  /**
+   * Read a SpanContext from `carrier`, trying the configured formats in order. The default
+   * getter reads node:http-style headers case-insensitively. Returns `undefined` when no valid
+   * context is there. Never throws.
+   *
+   * @example
+   * ```ts
+   * const parent = tracer.extract(req.headers);
+   * ```
+   */
+  extract<C>(carrier: C, getter?: CarrierGetter<C>): SpanContext | undefined {
+    try {
+      return this.propagator.extract(carrier, getter ?? (headerGetter as unknown as CarrierGetter<C>));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** @internal called by Span.end(). */
+  onSpanEnd(span: Span): void {
+    this.finished++;
+    if (!span.sampled) return;
+    if (this.logSpans) {
+      try {
+        this.logger.info(`span ${span.name} ${span.traceId}:${span.spanId} ${span.kind} ${span.endTimeUs - span.startTimeUs}µs${span.status.code === 'error' ? ' error' : ''}`);
+      } catch {
+        /* ignore */
+      }
+    }
+    this.processor.onEnd(span);
+  }
+
+  /**
+   * Counters: spans started, finished, exported, dropped, failed export calls, queued now.
+   *
+   * @example
+   * ```ts
+   * const { dropped } = tracer.stats();
+   * ```
+   */
+  stats(): TracerStats {
+    const c = this.processor.counters;
+    return {
+      started: this.started,
+      finished: this.finished,
+      exported: c.exported,
+      dropped: c.dropped,
+      exportErrors: c.exportErrors,
+      queued: this.processor.queued,
+    };
+  }
+
+  /**
+   * Deliver every span finished so far (the queue, then the exporter's own buffers).
+   * Resolves when done, never rejects (failures are counted in `stats()`).
+   *
+   * @example
+   * ```ts
+   * await tracer.flush();
+   * ```
+   */
+  flush(): Promise<void> {
+    return this.processor.forceFlush();
+  }
+
+  /**
+   * Flush, then stop: timers cleared, exporter shut down. Delivers what it can before
+   * `deadlineMs` (default 30000 ms) and reports what it had to drop. Idempotent; never rejects.
+   * Spans ending afterwards are dropped and counted.
+   *
+   * @example
+   * ```ts
+   * const { dropped } = await tracer.shutdown(5000);
+   * ```
+   */
+  shutdown(deadlineMs?: number): Promise<ShutdownResult> {
+    if (!this.closed) {
+      this.closed = this.processor.shutdown(deadlineMs).then((r) => {
+        try {
+          this.sampler.close?.();
+        } catch {
+          /* ignore */
+        }
+        return r;
+      });
+    }
+    return this.closed;
+  }
+}
+
+function prepareSpan(span: FinishedSpan): void {
+  const s = span as Span;
+  const site = s._callSite as { stack?: string } | undefined;
+  if (site === undefined) return;
+  s._callSite = undefined;
+  const caller = formatCallSite(site);
+  if (caller !== undefined && !('caller' in s.attributes)) (s.attributes as Attributes).caller = caller;
+}
+
+function callGetter(fn: (key: string) => string | undefined, key: string): string | undefined {
+  const v = fn(key);
+  return typeof v === 'string' ? v : undefined;
+}
+
+function callSetter(fn: (key: string, value: string) => void, key: string, value: string): void {
+  try {
+    fn(key, value);
+  } catch {
+    /* ignore */
+  }
+}
+
+/**
+ * Create a tracer for one service.
+ *
+ * @param config - see {@link TracerConfig}; only `serviceName` is required
+ * @throws ConfigError naming the offending key when the config is invalid
+ * @example
+ * ```ts
+ * const tracer = createTracer({ serviceName: 'gateway', backend: 'console' });
+ * ```
+ */
+export function createTracer(config: TracerConfig): Tracer {
+  return new Tracer(config);
+}

@@ -1,0 +1,4 @@
+import { memoryHarness } from './memoryHarness';
+import { runConformanceSuite } from './suite';
+
+runConformanceSuite(memoryHarness);

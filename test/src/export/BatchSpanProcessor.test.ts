@@ -1,0 +1,104 @@
+import { BatchSpanProcessor, createTracer, type ExportError, type FinishedSpan, type Logger, type SpanExporter } from '../../../src';
+
+const quietLogger = (): Logger & { warnings: string[] } => {
+  const warnings: string[] = [];
+  return { warnings, debug() {}, info() {}, warn: (m) => void warnings.push(m), error: (m) => void warnings.push(m) };
+};
+
+function fakeSpan(i: number): FinishedSpan {
+  return { name: `s${i}`, attributes: {} } as unknown as FinishedSpan;
+}
+
+const options = { queueSize: 10, flushInterval: 50, maxBatchSize: 4, exportTimeout: 200, maxRetries: 2, retryBaseDelay: 5 };
+
+describe('BatchSpanProcessor', () => {
+  it('bounds the queue and counts drops, logging once per interval', async () => {
+    const log = quietLogger();
+    const exporter: SpanExporter = { export: () => new Promise(() => undefined), forceFlush: async () => {}, shutdown: async () => {} };
+    const p = new BatchSpanProcessor(exporter, { ...options, flushInterval: 60_000, maxBatchSize: 1000 }, log);
+    for (let i = 0; i < 1000; i++) p.onEnd(fakeSpan(i));
+    expect(p.queued).toBe(10);
+    expect(p.counters.dropped).toBe(990);
+    expect(log.warnings.filter((w) => w.includes('queue full'))).toHaveLength(1);
+    const r = await p.shutdown(50);
+    expect(r.dropped).toBe(10);
+  });
+
+  it('delivers in batches of maxBatchSize and never twice', async () => {
+    const batches: number[][] = [];
+    const exporter: SpanExporter = {
+      export: async (b) => void batches.push(b.map((s) => Number(s.name.slice(1)))),
+      forceFlush: async () => {},
+      shutdown: async () => {},
+    };
+    const p = new BatchSpanProcessor(exporter, options, quietLogger());
+    for (let i = 0; i < 10; i++) p.onEnd(fakeSpan(i));
+    await p.forceFlush();
+    expect(batches.map((b) => b.length)).toEqual([4, 4, 2]);
+    expect(batches.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(p.counters.exported).toBe(10);
+    await p.shutdown();
+  });
+
+  it('retries retryable failures with backoff, then delivers; drops non-retryable ones', async () => {
+    let calls = 0;
+    const delivered: string[] = [];
+    const exporter: SpanExporter = {
+      export: async (b) => {
+        calls++;
+        if (b[0].name === 's0' && calls < 3) {
+          const e: ExportError = new Error('503');
+          e.retryable = true;
+          throw e;
+        }
+        if (b[0].name === 'bad') throw new Error('400 bad request');
+        delivered.push(...b.map((s) => s.name));
+      },
+      forceFlush: async () => {},
+      shutdown: async () => {},
+    };
+    const p = new BatchSpanProcessor(exporter, { ...options, maxBatchSize: 1 }, quietLogger());
+    p.onEnd(fakeSpan(0));
+    p.onEnd({ name: 'bad', attributes: {} } as unknown as FinishedSpan);
+    await p.forceFlush();
+    expect(delivered).toEqual(['s0']);
+    expect(p.counters).toEqual({ exported: 1, dropped: 1, exportErrors: 3 });
+    await p.shutdown();
+  });
+
+  it('times out a hanging export and never throws from a synchronously throwing exporter', async () => {
+    const hanging: SpanExporter = { export: () => new Promise(() => undefined), forceFlush: async () => {}, shutdown: async () => {} };
+    const p = new BatchSpanProcessor(hanging, { ...options, maxRetries: 0, exportTimeout: 30 }, quietLogger());
+    p.onEnd(fakeSpan(1));
+    await p.forceFlush();
+    expect(p.counters.dropped).toBe(1);
+    await p.shutdown();
+    const throwing: SpanExporter = { export: () => { throw new Error('sync'); }, forceFlush: async () => {}, shutdown: async () => {} };
+    const q = new BatchSpanProcessor(throwing, options, quietLogger());
+    q.onEnd(fakeSpan(1));
+    await q.forceFlush();
+    expect(q.counters.dropped).toBe(1);
+    await q.shutdown();
+  });
+
+  it('shutdown with a deadline returns what it had to drop; later spans are dropped', async () => {
+    const slow: SpanExporter = { export: () => new Promise((r) => setTimeout(r, 1000)), forceFlush: async () => {}, shutdown: async () => {} };
+    const p = new BatchSpanProcessor(slow, { ...options, exportTimeout: 5000 }, quietLogger());
+    for (let i = 0; i < 8; i++) p.onEnd(fakeSpan(i));
+    const t0 = Date.now();
+    const r = await p.shutdown(100);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(r.dropped).toBe(8);
+    p.onEnd(fakeSpan(99));
+    expect(p.counters.dropped).toBe(9);
+  });
+
+  it('the tracer reports pipeline stats', async () => {
+    const t = createTracer({ serviceName: 's', backend: 'memory', reporter: { queueSize: 3, flushInterval: 60000 }, recordCaller: false, logger: quietLogger() });
+    for (let i = 0; i < 5; i++) t.startSpan('x').end();
+    expect(t.stats()).toMatchObject({ started: 5, finished: 5, queued: 3, dropped: 2 });
+    await t.flush();
+    expect(t.stats()).toMatchObject({ exported: 3, queued: 0 });
+    await t.shutdown();
+  });
+});

@@ -1,0 +1,139 @@
+import * as path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { addRpcClientTracing, addRpcServerTracing, createTracer, currentSpan, MemoryExporter, type FinishedSpan, type Tracer } from '../../../src';
+
+interface Msg { text: string }
+type EchoClient = grpc.Client & {
+  Unary(m: Msg, md: grpc.Metadata, cb: (e: grpc.ServiceError | null, r: Msg) => void): void;
+  ServerStream(m: Msg, md: grpc.Metadata): grpc.ClientReadableStream<Msg>;
+  ClientStream(md: grpc.Metadata, cb: (e: grpc.ServiceError | null, r: Msg) => void): grpc.ClientWritableStream<Msg>;
+  Bidi(md: grpc.Metadata): grpc.ClientDuplexStream<Msg, Msg>;
+};
+
+const def = protoLoader.loadSync(path.join(__dirname, '../../fixtures/echo.proto'));
+const Echo = (grpc.loadPackageDefinition(def) as unknown as { test: { echo: { Echo: grpc.ServiceClientConstructor } } }).test.echo.Echo;
+
+async function spansOf(t: Tracer): Promise<FinishedSpan[]> {
+  await t.flush();
+  return (t.exporter as MemoryExporter).getFinishedSpans();
+}
+
+describe('gRPC integration', () => {
+  const serverTracer = createTracer({ serviceName: 'echo-server', backend: 'memory', recordCaller: false });
+  const clientTracer = createTracer({ serviceName: 'echo-client', backend: 'memory', recordCaller: false });
+  let server: grpc.Server;
+  let client: EchoClient;
+  const seen: Array<{ method: string; custom: unknown; activeTrace: string | undefined }> = [];
+
+  beforeAll(async () => {
+    server = new grpc.Server(addRpcServerTracing('echo', { tracer: serverTracer }).options);
+    const note = (method: string, md: grpc.Metadata): void => void seen.push({ method, custom: md.get('x-custom')[0], activeTrace: currentSpan()?.traceId });
+    server.addService(Echo.service, {
+      Unary: (call: grpc.ServerUnaryCall<Msg, Msg>, cb: grpc.sendUnaryData<Msg>) => {
+        note('Unary', call.metadata);
+        setTimeout(() => {
+          if (call.request.text === 'fail') cb({ code: grpc.status.FAILED_PRECONDITION, details: 'nope' });
+          else cb(null, { text: `${call.request.text}|${currentSpan()?.name}` });
+        }, 1);
+      },
+      ServerStream: (call: grpc.ServerWritableStream<Msg, Msg>) => {
+        note('ServerStream', call.metadata);
+        call.write({ text: 'a' });
+        call.write({ text: 'b' });
+        call.end();
+      },
+      ClientStream: (call: grpc.ServerReadableStream<Msg, Msg>, cb: grpc.sendUnaryData<Msg>) => {
+        note('ClientStream', call.metadata);
+        const parts: string[] = [];
+        call.on('data', (m: Msg) => parts.push(m.text));
+        call.on('end', () => cb(null, { text: parts.join('') }));
+      },
+      Bidi: (call: grpc.ServerDuplexStream<Msg, Msg>) => {
+        note('Bidi', call.metadata);
+        call.on('data', (m: Msg) => call.write({ text: m.text.toUpperCase() }));
+        call.on('end', () => call.end());
+      },
+    });
+    const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+    client = new Echo(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), addRpcClientTracing('echo', { tracer: clientTracer, peer: `127.0.0.1:${port}` }).options) as unknown as EchoClient;
+  });
+
+  afterAll(async () => {
+    client.close();
+    await new Promise<void>((r) => server.tryShutdown(() => r()));
+    await serverTracer.shutdown();
+    await clientTracer.shutdown();
+  });
+
+  const md = (): grpc.Metadata => {
+    const m = new grpc.Metadata();
+    m.set('x-custom', 'kept');
+    return m;
+  };
+
+  it('traces all four call kinds, keeps caller metadata, and links server to client spans', async () => {
+    const root = clientTracer.startSpan('root', { parent: null });
+    await clientTracer.withSpan(root, async () => {
+      const unary = await new Promise<Msg>((res, rej) => client.Unary({ text: 'hi' }, md(), (e, r) => (e ? rej(e) : res(r))));
+      expect(unary.text).toBe('hi|test.echo.Echo/Unary'); // the server span is active in the handler, across a timer
+      const streamed: string[] = [];
+      await new Promise<void>((res, rej) => {
+        const s = client.ServerStream({ text: 'x' }, md());
+        s.on('data', (m: Msg) => streamed.push(m.text));
+        s.on('end', res);
+        s.on('error', rej);
+      });
+      expect(streamed).toEqual(['a', 'b']);
+      const joined = await new Promise<Msg>((res, rej) => {
+        const s = client.ClientStream(md(), (e, r) => (e ? rej(e) : res(r)));
+        s.write({ text: 'p' });
+        s.write({ text: 'q' });
+        s.end();
+      });
+      expect(joined.text).toBe('pq');
+      const echoed: string[] = [];
+      await new Promise<void>((res, rej) => {
+        const s = client.Bidi(md());
+        s.on('data', (m: Msg) => echoed.push(m.text));
+        s.on('end', res);
+        s.on('error', rej);
+        s.write({ text: 'up' });
+        s.end();
+      });
+      expect(echoed).toEqual(['UP']);
+    });
+    root.end();
+    const serverSpans = await spansOf(serverTracer);
+    const clientSpans = (await spansOf(clientTracer)).filter((s) => s.kind === 'exit');
+    expect(clientSpans.map((s) => s.name).sort()).toEqual(['test.echo.Echo/Bidi', 'test.echo.Echo/ClientStream', 'test.echo.Echo/ServerStream', 'test.echo.Echo/Unary']);
+    expect(serverSpans).toHaveLength(4);
+    for (const s of serverSpans) {
+      const c = clientSpans.find((x) => x.name === s.name)!;
+      expect(s.kind).toBe('entry');
+      expect(s.traceId).toBe(root.traceId);
+      expect(s.parentSpanId).toBe(c.spanId);
+      expect(c.parentSpanId).toBe(root.spanId);
+      expect(s.attributes).toMatchObject({ 'rpc.system': 'grpc', 'rpc.service': 'test.echo.Echo', 'rpc.grpc.status_code': 0 });
+      expect(c.attributes).toMatchObject({ 'rpc.system': 'grpc', 'rpc.method': s.name.split('/')[1], 'rpc.grpc.status_code': 0 });
+      expect(c.peer?.port).toBeGreaterThan(0);
+      expect(s.layer).toBe('rpc');
+      expect(s.component).toBe('grpc');
+    }
+    for (const entry of seen) {
+      expect(entry.custom).toBe('kept');
+      expect(entry.activeTrace).toBe(root.traceId);
+    }
+  });
+
+  it('a non-OK status marks both sides as errors', async () => {
+    (serverTracer.exporter as MemoryExporter).reset();
+    (clientTracer.exporter as MemoryExporter).reset();
+    await expect(new Promise((res, rej) => client.Unary({ text: 'fail' }, md(), (e, r) => (e ? rej(e) : res(r))))).rejects.toMatchObject({ code: grpc.status.FAILED_PRECONDITION });
+    const [s] = await spansOf(serverTracer);
+    const [c] = await spansOf(clientTracer);
+    expect(s.status).toEqual({ code: 'error', message: 'nope' });
+    expect(c.status.code).toBe('error');
+    expect(c.attributes['rpc.grpc.status_code']).toBe(grpc.status.FAILED_PRECONDITION);
+  });
+});

@@ -1,0 +1,160 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  addHttpTracing,
+  createTracer,
+  currentSpan,
+  httpServerTracing,
+  MemoryExporter,
+  sanitizeUrl,
+  traceHttpHandler,
+  tracedFetch,
+  tracedRequest,
+  traceLogFields,
+  type FinishedSpan,
+  type Tracer,
+} from '../../../src';
+
+function tracer(extra: Record<string, unknown> = {}): Tracer {
+  return createTracer({ serviceName: 'web', backend: 'memory', recordCaller: false, ignorePaths: ['/healthz', /^\/metrics/], ...extra });
+}
+
+async function listen(server: http.Server): Promise<string> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function spansOf(t: Tracer): Promise<FinishedSpan[]> {
+  await t.flush();
+  return (t.exporter as MemoryExporter).getFinishedSpans();
+}
+
+describe('HTTP integration', () => {
+  let t: Tracer;
+  let server: http.Server;
+  let base: string;
+  let seenHeaders: http.IncomingHttpHeaders[] = [];
+
+  beforeAll(async () => {
+    t = tracer();
+    server = http.createServer(
+      traceHttpHandler(
+        async (req, res) => {
+          seenHeaders.push(req.headers);
+          const span = currentSpan();
+          if (req.url?.startsWith('/boom')) throw new Error('handler blew up');
+          if (req.url?.startsWith('/fail')) return void res.writeHead(503).end();
+          if (req.url?.startsWith('/hang')) return void req.socket.destroy();
+          await new Promise((r) => setTimeout(r, 5));
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ active: span?.spanId ?? null, ...traceLogFields() }));
+        },
+        { tracer: t },
+      ),
+    );
+    base = await listen(server);
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await t.shutdown();
+  });
+  beforeEach(() => {
+    (t.exporter as MemoryExporter).reset();
+    seenHeaders = [];
+  });
+
+  it('server span continues the caller, is active in the handler and lasts until the response finishes', async () => {
+    const caller = tracer({ serviceName: 'caller' });
+    const res = await caller.startActiveSpan('caller-root', () => tracedFetch(`${base}/orders?id=7&token=s3cret`, { headers: { authorization: 'Bearer xyz', 'x-keep': 'me' } }, { tracer: caller }));
+    const body = (await res.json()) as { active: string; trace_id: string; span_id: string };
+    expect(res.status).toBe(200);
+    expect(seenHeaders[0]['x-keep']).toBe('me');
+    const [serverSpan] = await spansOf(t);
+    const clientSpans = await spansOf(caller);
+    const client = clientSpans.find((s) => s.kind === 'exit')!;
+    expect(serverSpan.kind).toBe('entry');
+    expect(serverSpan.traceId).toBe(client.traceId);
+    expect(serverSpan.parentSpanId).toBe(client.spanId);
+    expect(body.active).toBe(serverSpan.spanId);
+    expect(body.trace_id).toBe(serverSpan.traceId);
+    expect(serverSpan.name).toBe('GET /orders');
+    expect(serverSpan.attributes).toMatchObject({ 'http.request.method': 'GET', 'url.path': '/orders', 'http.response.status_code': 200 });
+    expect(serverSpan.endTimeUs - serverSpan.startTimeUs).toBeGreaterThanOrEqual(4000);
+    expect(client.attributes).toMatchObject({ 'http.request.method': 'GET', 'server.address': '127.0.0.1', 'http.response.status_code': 200 });
+    expect(client.peer).toMatchObject({ host: '127.0.0.1' });
+    const all = JSON.stringify([serverSpan, ...clientSpans]);
+    expect(all).not.toContain('s3cret');
+    expect(all).not.toContain('Bearer xyz');
+    await caller.shutdown();
+  });
+
+  it('marks 5xx, thrown handler errors and aborted responses as errors', async () => {
+    expect((await fetch(`${base}/fail`)).status).toBe(503);
+    expect((await fetch(`${base}/boom`)).status).toBe(500);
+    await fetch(`${base}/hang`).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    const spans = await spansOf(t);
+    const byPath = (p: string) => spans.find((s) => s.attributes['url.path'] === p)!;
+    expect(byPath('/fail').status.code).toBe('error');
+    expect(byPath('/boom').status.code).toBe('error');
+    expect(byPath('/boom').events.some((e) => e.name === 'exception')).toBe(true);
+    expect(byPath('/hang').status.code).toBe('error');
+  });
+
+  it('skips ignored paths (health checks)', async () => {
+    await fetch(`${base}/healthz`);
+    await fetch(`${base}/metrics/x`);
+    expect(await spansOf(t)).toHaveLength(0);
+  });
+
+  it('tracedRequest injects, tags and ends on response end; errors are recorded', async () => {
+    const caller = tracer({ serviceName: 'caller' });
+    await new Promise<void>((resolve) => {
+      const req = tracedRequest(`${base}/orders`, { method: 'GET' }, (res) => { res.resume(); res.on('end', resolve); }, { tracer: caller });
+      req.end();
+    });
+    await new Promise<void>((resolve) => {
+      const req = tracedRequest('http://127.0.0.1:1/', {}, undefined, { tracer: caller });
+      req.on('error', () => resolve());
+      req.end();
+    });
+    const spans = await spansOf(caller);
+    expect(spans).toHaveLength(2);
+    expect(spans[0].attributes['http.response.status_code']).toBe(200);
+    expect(spans[1].status.code).toBe('error');
+    const [serverSpan] = await spansOf(t);
+    expect(serverSpan.parentSpanId).toBe(spans[0].spanId);
+    await caller.shutdown();
+  });
+
+  it('addHttpTracing: server side extracts, client side injects into the headers object', async () => {
+    const a = tracer({ serviceName: 'a' });
+    const headers: Record<string, string> = {};
+    const client = a.startActiveSpan('root', () => addHttpTracing('GET /x', headers, { 'peer.service': 'b' }, { tracer: a }));
+    expect(client.span.kind).toBe('exit');
+    expect(headers.traceparent).toContain(client.span.spanId);
+    const server = addHttpTracing('GET /x', headers, undefined, { tracer: a, kind: 'entry' });
+    expect(server.span.parentSpanId).toBe(client.span.spanId);
+    server.finish(500);
+    client.finish(new Error('down'));
+    expect(server.span.status.code).toBe('error');
+    expect(client.span.status.code).toBe('error');
+    client.finish(200); // idempotent
+    await a.shutdown();
+  });
+
+  it('httpServerTracing works as Express/Connect-style middleware', async () => {
+    const mw = httpServerTracing({ tracer: t });
+    const s = http.createServer((req, res) => mw(req, res, () => res.end(currentSpan()?.name ?? 'none')));
+    const url = await listen(s);
+    const text = await (await fetch(`${url}/mw`)).text();
+    expect(text).toBe('GET /mw');
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  });
+
+  it('sanitizeUrl strips credentials and secret query values', () => {
+    expect(sanitizeUrl('http://user:pw@h:1/p?token=abc&id=1', t)).toBe('http://h:1/p?token=%5BREDACTED%5D&id=1');
+    expect(sanitizeUrl('/p?password=x', t)).toBe('/p?password=%5BREDACTED%5D');
+  });
+});

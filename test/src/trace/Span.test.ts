@@ -1,0 +1,121 @@
+import { createTracer, MemoryExporter, type Tracer } from '../../../src';
+
+function tracer(extra: Record<string, unknown> = {}): Tracer {
+  return createTracer({ serviceName: 'svc', backend: 'memory', recordCaller: false, ...extra });
+}
+
+describe('Span', () => {
+  it('records tags, events, status and ends once with µs timestamps', async () => {
+    const t = tracer();
+    const span = t.startSpan('op', { kind: 'local' });
+    span.setTag('a', 1).setTag('b', 'x').setAttributes({ c: true, d: undefined });
+    span.addEvent('cache.miss', { key: 'k' }, 1234);
+    span.log({ event: 'retry', attempt: 2 });
+    span.setStatus('ok');
+    span.end();
+    const end = span.endTimeUs;
+    span.end(); // idempotent
+    span.setTag('late', 1); // ignored after end
+    expect(span.endTimeUs).toBe(end);
+    expect(span.attributes).toEqual({ a: 1, b: 'x', c: true });
+    expect(span.events.map((e) => e.name)).toEqual(['cache.miss', 'retry']);
+    expect(span.events[0].timeUs).toBe(1234);
+    expect(span.status.code).toBe('ok');
+    expect(Number.isInteger(span.startTimeUs)).toBe(true);
+    expect(span.startTimeUs).toBeGreaterThan(Date.now() * 1000 - 60e6);
+    await t.flush();
+    expect((t.exporter as MemoryExporter).getFinishedSpans()).toHaveLength(1);
+    expect(t.stats()).toMatchObject({ started: 1, finished: 1, exported: 1, dropped: 0 });
+    await t.shutdown();
+  });
+
+  it('keeps sub-millisecond spans distinct (µs precision)', () => {
+    const t = tracer();
+    const durations = Array.from({ length: 20 }, () => {
+      const s = t.startSpan('tiny');
+      const until = performance.now() + 0.2;
+      while (performance.now() < until) {
+        /* spin 200 µs */
+      }
+      s.end();
+      return s.endTimeUs - s.startTimeUs;
+    });
+    for (const d of durations) {
+      expect(d).toBeGreaterThanOrEqual(150);
+      expect(d).toBeLessThan(100_000);
+    }
+    void t.shutdown();
+  });
+
+  it('recordError sets error status and an exception event with type, message, stack', () => {
+    const t = tracer();
+    const s = t.startSpan('op');
+    s.recordError(new TypeError('boom'));
+    expect(s.status).toEqual({ code: 'error', message: 'boom' });
+    expect(s.events[0].name).toBe('exception');
+    expect(s.events[0].attributes['exception.type']).toBe('TypeError');
+    expect(s.events[0].attributes['exception.message']).toBe('boom');
+    expect(String(s.events[0].attributes['exception.stacktrace'])).toContain('TypeError: boom');
+    s.recordError('plain string');
+    expect(s.status.message).toBe('plain string');
+    s.recordError({ toString() { throw new Error('hostile'); } });
+    expect(s.status.code).toBe('error');
+    void t.shutdown();
+  });
+
+  it('bounds tags and events and truncates long values', () => {
+    const t = tracer({ limits: { maxAttributes: 3, maxAttributeValueLength: 5, maxEvents: 2 } });
+    const s = t.startSpan('op');
+    s.setTag('a', '123456789').setTag('b', 2).setTag('c', 3).setTag('d', 4);
+    s.setTag('a', 'x'); // overwriting an existing key is allowed
+    for (let i = 0; i < 5; i++) s.addEvent(`e${i}`);
+    expect(Object.keys(s.attributes)).toEqual(['a', 'b', 'c']);
+    expect(s.attributes.a).toBe('x');
+    expect(s.events).toHaveLength(2);
+    const s2 = t.startSpan('op');
+    s2.setTag('long', 'abcdefghij');
+    expect(s2.attributes.long).toBe('abcde');
+    void t.shutdown();
+  });
+
+  it('never records secrets: authorization, cookie, password, token and the redact list', () => {
+    const t = tracer({ redact: ['X-Session'] });
+    const s = t.startSpan('op');
+    s.setAttributes({ authorization: 'Bearer abc', cookie: 'sid=1', password: 'hunter2', token: 't', 'x-session': 's', 'http.request.header.authorization': 'Basic x', ok: 'fine' });
+    s.addEvent('login', { password: 'hunter2', user: 'bob' });
+    const text = JSON.stringify(s.toJSON());
+    for (const secret of ['Bearer abc', 'sid=1', 'hunter2', 'Basic x']) expect(text).not.toContain(secret);
+    expect(s.attributes.ok).toBe('fine');
+    expect(s.events[0].attributes.user).toBe('bob');
+    void t.shutdown();
+  });
+
+  it('a sampled-out span records nothing but still carries its context', () => {
+    const t = tracer({ sampler: { type: 'const', param: 0 } });
+    const s = t.startSpan('op');
+    s.setTag('a', 1).addEvent('e').recordError(new Error('x'));
+    expect(s.isRecording()).toBe(false);
+    expect(s.attributes).toEqual({});
+    expect(s.context()).toMatchObject({ traceId: s.traceId, spanId: s.spanId, sampled: false });
+    s.end();
+    expect(t.stats()).toMatchObject({ started: 1, finished: 1, queued: 0 });
+    void t.shutdown();
+  });
+
+  it('records the caller (function, file:line) unless turned off', async () => {
+    const on = createTracer({ serviceName: 'svc', backend: 'memory' });
+    function placeOrder(): void {
+      on.createLocalSpan('place-order').end();
+    }
+    placeOrder();
+    await on.flush();
+    const [span] = (on.exporter as MemoryExporter).getFinishedSpans();
+    expect(String(span.attributes.caller)).toMatch(/placeOrder \(test[\\/]src[\\/]trace[\\/]Span\.test\.ts:\d+\)/);
+    const off = tracer();
+    off.createLocalSpan('x').end();
+    await off.flush();
+    expect((off.exporter as MemoryExporter).getFinishedSpans()[0].attributes.caller).toBeUndefined();
+    await on.shutdown();
+    await off.shutdown();
+  });
+});
