@@ -1,0 +1,288 @@
+/**
+ * Carrier getters and setters for the propagators: `node:http` header objects, plain objects,
+ * `http.ClientRequest`-like objects, `@grpc/grpc-js` `Metadata`, and get/set function pairs.
+ *
+ * Getters are case-insensitive. A header that arrives several times (an array value) yields
+ * its first value, except for the list-valued headers `baggage`, `tracestate`,
+ * `sw8-correlation` and `jaeger-baggage`, whose values are joined with `,` (RFC 7230 §3.2.2).
+ * Setters never throw (a carrier that rejects a value simply does not get it).
+ *
+ * `@grpc/grpc-js` is not imported: {@link MetadataLike} is a structural type its `Metadata`
+ * satisfies.
+ *
+ * @packageDocumentation
+ */
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { CarrierGetter, CarrierSetter } from '../api/types';
+import type { KeyedCarrierGetter } from './common';
+
+/** Headers whose repeated values are joined with `,` instead of keeping the first. */
+const LIST_HEADERS: ReadonlySet<string> = new Set(['baggage', 'tracestate', 'sw8-correlation', 'jaeger-baggage']);
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * A header-like carrier: `IncomingHttpHeaders` (`req.headers`), `OutgoingHttpHeaders`, or any
+ * object of header name → string / string[] / number.
+ *
+ * @example
+ * ```ts
+ * const carrier: HeaderCarrier = { traceparent: '00-…-01', 'X-B3-Sampled': ['1', '0'] };
+ * ```
+ */
+export type HeaderCarrier = IncomingHttpHeaders | OutgoingHttpHeaders | Record<string, string | string[] | number | undefined>;
+
+function normalise(value: unknown, lowerKey: string): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (Array.isArray(value)) {
+    const strings = value.filter((v): v is string => typeof v === 'string');
+    if (strings.length === 0) return undefined;
+    return LIST_HEADERS.has(lowerKey) ? strings.join(',') : strings[0];
+  }
+  return undefined;
+}
+
+function lookup(carrier: unknown, key: string): string | undefined {
+  if (carrier === null || typeof carrier !== 'object') return undefined;
+  const obj = carrier as Record<string, unknown>;
+  const lower = key.toLowerCase();
+  if (hasOwn(obj, key) && obj[key] !== undefined) return normalise(obj[key], lower);
+  if (lower !== key && hasOwn(obj, lower) && obj[lower] !== undefined) return normalise(obj[lower], lower);
+  for (const k of Object.keys(obj)) {
+    if (k.length === key.length && k !== key && k.toLowerCase() === lower && obj[k] !== undefined) return normalise(obj[k], lower);
+  }
+  return undefined;
+}
+
+function objectKeys(carrier: unknown): string[] {
+  return carrier !== null && typeof carrier === 'object' ? Object.keys(carrier) : [];
+}
+
+/**
+ * Case-insensitive getter for `node:http` headers (`req.headers`, `OutgoingHttpHeaders`) and
+ * any {@link HeaderCarrier}. Arrays yield the first value (joined with `,` for list headers),
+ * numbers are stringified. Can list keys (for `uberctx-*`). Never throws.
+ *
+ * @example
+ * ```ts
+ * const parent = propagator.extract(req.headers, headerGetter);
+ * ```
+ */
+export const headerGetter: KeyedCarrierGetter<HeaderCarrier> = Object.assign(
+  (carrier: HeaderCarrier, key: string): string | undefined => {
+    try {
+      return lookup(carrier, key);
+    } catch {
+      return undefined;
+    }
+  },
+  { keys: (carrier: HeaderCarrier): string[] => objectKeys(carrier) },
+);
+
+/**
+ * Setter for a header object (`OutgoingHttpHeaders`, the `headers` option of
+ * `http.request`/`fetch`, a plain object). Replaces any existing spelling of the same name
+ * in another case so the request never carries the header twice. Never throws.
+ *
+ * @example
+ * ```ts
+ * const headers: OutgoingHttpHeaders = {};
+ * propagator.inject(span.context(), headers, headerSetter);
+ * http.request({ host, port, path, headers });
+ * ```
+ */
+export const headerSetter: CarrierSetter<HeaderCarrier> = (carrier: HeaderCarrier, key: string, value: string): void => {
+  try {
+    if (carrier === null || typeof carrier !== 'object') return;
+    const obj = carrier as Record<string, unknown>;
+    const lower = key.toLowerCase();
+    for (const k of Object.keys(obj)) {
+      if (k !== key && k.length === key.length && k.toLowerCase() === lower) delete obj[k];
+    }
+    obj[key] = value;
+  } catch {
+    // a frozen or exotic carrier: drop
+  }
+};
+
+/**
+ * Case-insensitive getter for a plain `Record<string, string>` carrier (message headers of a
+ * queue, a custom RPC's header map…). Same behaviour as {@link headerGetter}.
+ *
+ * @example
+ * ```ts
+ * const ctx = propagator.extract({ 'X-B3-TraceId': '…', 'X-B3-SpanId': '…' }, objectGetter);
+ * ```
+ */
+export const objectGetter: KeyedCarrierGetter<Record<string, string | undefined>> = headerGetter as KeyedCarrierGetter<
+  Record<string, string | undefined>
+>;
+
+/**
+ * Setter for a plain `Record<string, string>` carrier. Same behaviour as {@link headerSetter}.
+ *
+ * @example
+ * ```ts
+ * const out: Record<string, string> = {};
+ * propagator.inject(ctx, out, objectSetter);
+ * ```
+ */
+export const objectSetter: CarrierSetter<Record<string, string>> = headerSetter as CarrierSetter<Record<string, string>>;
+
+/**
+ * Anything with `setHeader(name, value)`: `http.ClientRequest`, `http.ServerResponse`,
+ * an Express/Koa response.
+ *
+ * @example
+ * ```ts
+ * const req = http.request(url); // a HeaderWriter
+ * ```
+ */
+export interface HeaderWriter {
+  setHeader(name: string, value: string): unknown;
+}
+
+/**
+ * Setter for a {@link HeaderWriter} such as an `http.ClientRequest` before its headers are
+ * sent. A writer that throws (headers already sent) is ignored. Never throws.
+ *
+ * @example
+ * ```ts
+ * const req = http.request({ host, port, path });
+ * propagator.inject(span.context(), req, outgoingMessageSetter);
+ * req.end();
+ * ```
+ */
+export const outgoingMessageSetter: CarrierSetter<HeaderWriter> = (carrier: HeaderWriter, key: string, value: string): void => {
+  try {
+    carrier.setHeader(key, value);
+  } catch {
+    // headers already sent, or an invalid value: drop
+  }
+};
+
+/**
+ * The part of `@grpc/grpc-js`'s `Metadata` the propagators use (structural, so grpc-js is not
+ * loaded by this module).
+ *
+ * @example
+ * ```ts
+ * import { Metadata } from '@grpc/grpc-js';
+ * const md: MetadataLike = new Metadata();
+ * ```
+ */
+export interface MetadataLike {
+  /** All values of a key (keys are lower-cased by grpc-js). */
+  get(key: string): Array<string | Buffer>;
+  /** Replace the values of a key. grpc-js throws on illegal keys/values. */
+  set(key: string, value: string): void;
+  /** First value of every key; used to list `uberctx-*` keys. */
+  getMap?(): Record<string, string | Buffer>;
+}
+
+/**
+ * Getter for gRPC `Metadata`: the first string value of the (lower-cased) key, or all string
+ * values joined with `,` for list headers; binary values are ignored. Can list keys. Never throws.
+ *
+ * @example
+ * ```ts
+ * const parent = propagator.extract(call.metadata, metadataGetter);
+ * ```
+ */
+export const metadataGetter: KeyedCarrierGetter<MetadataLike> = Object.assign(
+  (carrier: MetadataLike, key: string): string | undefined => {
+    try {
+      const lower = key.toLowerCase();
+      const values = carrier.get(lower);
+      return Array.isArray(values) ? normalise(values, lower) : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  {
+    keys: (carrier: MetadataLike): string[] => {
+      try {
+        return typeof carrier.getMap === 'function' ? Object.keys(carrier.getMap()) : [];
+      } catch {
+        return [];
+      }
+    },
+  },
+);
+
+/**
+ * Setter for gRPC `Metadata` (lower-cased key, `set` replaces earlier values). A key or value
+ * grpc-js rejects is dropped. Never throws.
+ *
+ * @example
+ * ```ts
+ * const md = new Metadata();
+ * propagator.inject(span.context(), md, metadataSetter);
+ * client.getStock(request, md, callback);
+ * ```
+ */
+export const metadataSetter: CarrierSetter<MetadataLike> = (carrier: MetadataLike, key: string, value: string): void => {
+  try {
+    carrier.set(key.toLowerCase(), value);
+  } catch {
+    // illegal metadata key or value: drop
+  }
+};
+
+/**
+ * Adapt a go2sky-style read function `(key) => string | undefined` into a getter; the carrier
+ * argument is ignored (pass anything, e.g. `undefined`). Give `keys` when the source can list
+ * its keys (needed for Jaeger `uberctx-*` baggage). Keys are passed lower-case.
+ *
+ * @example
+ * ```ts
+ * const header = parseHeader(request.header); // a custom RPC's header string → map
+ * const ctx = propagator.extract(undefined, functionGetter((k) => header[k]));
+ * ```
+ */
+export function functionGetter(get: (key: string) => string | undefined, keys?: () => string[]): KeyedCarrierGetter<unknown> {
+  const getter = (_carrier: unknown, key: string): string | undefined => {
+    try {
+      const v: unknown = get(key);
+      return typeof v === 'string' ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  if (!keys) return getter;
+  return Object.assign(getter, {
+    keys: (): string[] => {
+      try {
+        const k: unknown = keys();
+        return Array.isArray(k) ? k.filter((x): x is string => typeof x === 'string') : [];
+      } catch {
+        return [];
+      }
+    },
+  });
+}
+
+/**
+ * Adapt a go2sky-style write function `(key, value) => void` into a setter; the carrier
+ * argument is ignored. A throwing function is swallowed.
+ *
+ * @example
+ * ```ts
+ * const out: Record<string, string> = {};
+ * propagator.inject(span.context(), undefined, functionSetter((k, v) => { out[k] = v; }));
+ * request.header = JSON.stringify(out);
+ * ```
+ */
+export function functionSetter(set: (key: string, value: string) => void): CarrierSetter<unknown> {
+  return (_carrier: unknown, key: string, value: string): void => {
+    try {
+      set(key, value);
+    } catch {
+      // drop
+    }
+  };
+}
+
+/** @internal Exported for tests: the list-valued header names. */
+export const LIST_VALUED_HEADERS: ReadonlySet<string> = LIST_HEADERS;

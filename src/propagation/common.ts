@@ -1,0 +1,346 @@
+/**
+ * Shared building blocks of the propagation codecs: id validation, bounded and sanitised
+ * header reads/writes, percent-encoding, baggage limits and carrier key enumeration.
+ *
+ * Nothing here throws: every helper that touches user data (carriers, getters, setters)
+ * swallows errors and reports "absent" / "not written" instead.
+ *
+ * @packageDocumentation
+ */
+import type { CarrierGetter, CarrierSetter, Propagator } from '../api/types';
+
+/** Default maximum number of baggage items read or written (W3C Baggage: at least 64 must be supported). */
+export const DEFAULT_MAX_BAGGAGE_ITEMS = 64;
+/** Default maximum total baggage size in bytes (W3C Baggage: 8192 bytes). */
+export const DEFAULT_MAX_BAGGAGE_BYTES = 8192;
+/** Default maximum length, in characters, of one header value read or written. Longer values are ignored. */
+export const DEFAULT_MAX_HEADER_LENGTH = 8192;
+
+/**
+ * Size limits shared by every propagator.
+ *
+ * @example
+ * ```ts
+ * new W3CBaggagePropagator({ maxBaggageItems: 16, maxBaggageBytes: 2048 });
+ * ```
+ */
+export interface PropagatorOptions {
+  /** Maximum baggage items read from or written to one carrier (default 64). Extra items are dropped. */
+  maxBaggageItems?: number;
+  /** Maximum total baggage bytes (UTF-8 of keys + values; for W3C `baggage` the encoded header) (default 8192). */
+  maxBaggageBytes?: number;
+  /** Maximum length in characters of one header value; longer incoming values are ignored and longer outgoing values are not written (default 8192). */
+  maxHeaderLength?: number;
+}
+
+/**
+ * {@link PropagatorOptions} with every default filled in.
+ *
+ * @example
+ * ```ts
+ * const limits: ResolvedPropagatorOptions = resolvePropagatorOptions({ maxBaggageItems: 8 });
+ * ```
+ */
+export interface ResolvedPropagatorOptions {
+  maxBaggageItems: number;
+  maxBaggageBytes: number;
+  maxHeaderLength: number;
+}
+
+function positiveInt(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
+}
+
+/**
+ * Fill in defaults; a missing, negative, non-finite or non-number value takes the default.
+ * Never throws.
+ *
+ * @example
+ * ```ts
+ * resolvePropagatorOptions().maxBaggageItems; // 64
+ * ```
+ */
+export function resolvePropagatorOptions(options?: PropagatorOptions): ResolvedPropagatorOptions {
+  const o: PropagatorOptions = options !== null && typeof options === 'object' ? options : {};
+  return {
+    maxBaggageItems: positiveInt(o.maxBaggageItems, DEFAULT_MAX_BAGGAGE_ITEMS),
+    maxBaggageBytes: positiveInt(o.maxBaggageBytes, DEFAULT_MAX_BAGGAGE_BYTES),
+    maxHeaderLength: positiveInt(o.maxHeaderLength, DEFAULT_MAX_HEADER_LENGTH),
+  };
+}
+
+const TRACE_ID_RE = /^[0-9a-f]{32}$/;
+const SPAN_ID_RE = /^[0-9a-f]{16}$/;
+const ZERO_RE = /^0+$/;
+
+/**
+ * True for a 32-character lower-case hex trace id that is not all zeros.
+ *
+ * @example
+ * ```ts
+ * isValidTraceId('4bf92f3577b34da6a3ce929d0e0e4736'); // true
+ * isValidTraceId('00000000000000000000000000000000'); // false
+ * ```
+ */
+export function isValidTraceId(id: unknown): id is string {
+  return typeof id === 'string' && TRACE_ID_RE.test(id) && !ZERO_RE.test(id);
+}
+
+/**
+ * True for a 16-character lower-case hex span id that is not all zeros.
+ *
+ * @example
+ * ```ts
+ * isValidSpanId('00f067aa0ba902b7'); // true
+ * ```
+ */
+export function isValidSpanId(id: unknown): id is string {
+  return typeof id === 'string' && SPAN_ID_RE.test(id) && !ZERO_RE.test(id);
+}
+
+/** Left-pad a hex string with zeros to `width` characters. @internal */
+export function padHex(hex: string, width: number): string {
+  return hex.length >= width ? hex : '0'.repeat(width - hex.length) + hex;
+}
+
+/**
+ * The shortest standard form of a trace id for formats that allow 64-bit ids (B3, Jaeger):
+ * the low 16 hex characters when the high half is zero, else all 32.
+ * @internal
+ */
+export function compactTraceId(traceId: string): string {
+  return traceId.startsWith('0000000000000000') ? traceId.slice(16) : traceId;
+}
+
+/** A string of only spaces/tabs trimmed at both ends (HTTP optional white space). @internal */
+export function trimOws(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && (s.charCodeAt(start) === 0x20 || s.charCodeAt(start) === 0x09)) start++;
+  while (end > start && (s.charCodeAt(end - 1) === 0x20 || s.charCodeAt(end - 1) === 0x09)) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
+}
+
+/**
+ * Read one header through `getter`, defensively: a throwing getter, a non-string value or a
+ * value longer than `maxLength` yields `undefined`; arrays yield their first string element;
+ * numbers are stringified; surrounding spaces/tabs are trimmed; an empty result is `undefined`.
+ * @internal
+ */
+export function readHeader<C>(carrier: C, getter: CarrierGetter<C>, key: string, maxLength: number): string | undefined {
+  let raw: unknown;
+  try {
+    raw = getter(carrier, key);
+  } catch {
+    return undefined;
+  }
+  if (Array.isArray(raw)) raw = raw.find((v) => typeof v === 'string');
+  if (typeof raw === 'number' && Number.isFinite(raw)) raw = String(raw);
+  if (typeof raw !== 'string' || raw.length > maxLength) return undefined;
+  const v = trimOws(raw);
+  return v.length === 0 ? undefined : v;
+}
+
+/** Visible ASCII, single inner spaces allowed, no leading/trailing space: safe for HTTP/1.1, HTTP/2 and gRPC metadata. */
+const SAFE_VALUE_RE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+/** RFC 7230 token: a valid header field name. */
+export const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * True when `value` can be written into an HTTP/1.1, HTTP/2 or gRPC-metadata header as is:
+ * visible ASCII with inner spaces only (no CR, LF, NUL, other control or non-ASCII characters).
+ *
+ * @example
+ * ```ts
+ * isSafeHeaderValue('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'); // true
+ * isSafeHeaderValue('a\r\nSet-Cookie: x'); // false
+ * ```
+ */
+export function isSafeHeaderValue(value: unknown, maxLength = DEFAULT_MAX_HEADER_LENGTH): value is string {
+  return typeof value === 'string' && value.length <= maxLength && SAFE_VALUE_RE.test(value);
+}
+
+/**
+ * Write one header through `setter` when both name and value are safe (see
+ * {@link isSafeHeaderValue}); a throwing setter is swallowed. Returns whether it was written.
+ * @internal
+ */
+export function writeHeader<C>(carrier: C, setter: CarrierSetter<C>, key: string, value: string, maxLength: number): boolean {
+  if (!TOKEN_RE.test(key) || !isSafeHeaderValue(value, maxLength)) return false;
+  try {
+    setter(carrier, key, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Number of bytes of `s` in UTF-8. @internal */
+export function utf8Length(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/**
+ * Decode `%XX` escapes leniently: bytes are collected and decoded as UTF-8, invalid
+ * sequences become U+FFFD (as the W3C Baggage spec asks); a `%` not followed by two hex
+ * digits is kept literally. Never throws.
+ * @internal
+ */
+export function percentDecode(s: string): string {
+  if (s.indexOf('%') === -1) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    // fall through to the lenient decoder
+  }
+  const bytes: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x25 && i + 2 < s.length && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (c < 0x80) {
+      bytes.push(c);
+    } else {
+      // Re-encode this code point (or lone surrogate → U+FFFD) as UTF-8.
+      const cp = s.codePointAt(i) ?? 0xfffd;
+      if (cp > 0xffff) i++;
+      for (const b of Buffer.from(String.fromCodePoint(cp), 'utf8')) bytes.push(b);
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** Characters left unescaped by {@link percentEncode} (those of `encodeURIComponent`). */
+const UNRESERVED_RE = /[A-Za-z0-9\-_.!~*'()]/;
+
+/**
+ * Percent-encode `s` as UTF-8 like `encodeURIComponent`, but never throws: a lone surrogate
+ * is encoded as U+FFFD. The result is visible ASCII only.
+ * @internal
+ */
+export function percentEncode(s: string): string {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    let out = '';
+    for (const b of Buffer.from(s, 'utf8')) {
+      const ch = String.fromCharCode(b);
+      out += b < 0x80 && UNRESERVED_RE.test(ch) ? ch : '%' + (b < 16 ? '0' : '') + b.toString(16).toUpperCase();
+    }
+    return out;
+  }
+}
+
+/**
+ * Keep baggage entries while they fit: at most `maxItems` entries and `maxBytes` UTF-8 bytes
+ * of keys + values. An entry that would exceed the byte budget is skipped (smaller later ones
+ * may still fit). Non-string keys/values, empty keys and the key `__proto__` are dropped.
+ * The first occurrence of a key wins.
+ * @internal
+ */
+export function boundBaggage(
+  entries: Iterable<readonly [string, string]>,
+  maxItems: number,
+  maxBytes: number,
+  into: Record<string, string> = {},
+): Record<string, string> {
+  let count = Object.keys(into).length;
+  let bytes = 0;
+  for (const k of Object.keys(into)) bytes += utf8Length(k) + utf8Length(into[k] ?? '');
+  for (const [key, value] of entries) {
+    if (count >= maxItems) break;
+    if (typeof key !== 'string' || typeof value !== 'string' || key.length === 0 || key === '__proto__') continue;
+    if (Object.prototype.hasOwnProperty.call(into, key)) continue;
+    const size = utf8Length(key) + utf8Length(value);
+    if (bytes + size > maxBytes) continue;
+    into[key] = value;
+    bytes += size;
+    count++;
+  }
+  return into;
+}
+
+/**
+ * The string entries of a baggage record, safely (a non-object yields none).
+ * @internal
+ */
+export function baggageEntries(baggage: unknown): Array<[string, string]> {
+  if (baggage === null || typeof baggage !== 'object') return [];
+  const out: Array<[string, string]> = [];
+  try {
+    for (const key of Object.keys(baggage)) {
+      const value = (baggage as Record<string, unknown>)[key];
+      if (typeof value === 'string') out.push([key, value]);
+    }
+  } catch {
+    return out;
+  }
+  return out;
+}
+
+/**
+ * A getter that can also list the keys present in a carrier. Formats with dynamic header
+ * names (Jaeger `uberctx-*`) need that; plain objects, `Map`s, `node:http` headers and gRPC
+ * `Metadata` are enumerated automatically, other carriers through `keys`.
+ *
+ * @example
+ * ```ts
+ * const getter: KeyedCarrierGetter<Map<string, string>> = Object.assign(
+ *   (m: Map<string, string>, k: string) => m.get(k),
+ *   { keys: (m: Map<string, string>) => [...m.keys()] },
+ * );
+ * ```
+ */
+export type KeyedCarrierGetter<C> = CarrierGetter<C> & { keys?: (carrier: C) => string[] };
+
+/**
+ * List the keys of a carrier (see {@link KeyedCarrierGetter}). Never throws; returns `[]`
+ * when the carrier cannot be enumerated.
+ * @internal
+ */
+export function carrierKeys<C>(carrier: C, getter: CarrierGetter<C>): string[] {
+  try {
+    const keysFn = (getter as KeyedCarrierGetter<C>).keys;
+    if (typeof keysFn === 'function') {
+      const keys = keysFn(carrier);
+      return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
+    }
+    if (carrier === null || typeof carrier !== 'object') return [];
+    if (carrier instanceof Map) return [...carrier.keys()].filter((k): k is string => typeof k === 'string');
+    const getMap = (carrier as { getMap?: unknown }).getMap;
+    if (typeof getMap === 'function') {
+      const map: unknown = getMap.call(carrier);
+      return map !== null && typeof map === 'object' ? Object.keys(map) : [];
+    }
+    return Object.keys(carrier);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Implemented by propagators whose format carries baggage; the {@link CompositePropagator}
+ * merges baggage from every such extractor, not only from the one whose trace context won.
+ *
+ * @example
+ * ```ts
+ * const bag = new W3CBaggagePropagator().extractBaggage({ baggage: 'k=v' }, objectGetter); // { k: 'v' }
+ * ```
+ */
+export interface BaggageExtractor {
+  /** Read only the baggage items of this format (bounded by the propagator's limits). Never throws; `{}` when none. */
+  extractBaggage<C>(carrier: C, getter: CarrierGetter<C>): Record<string, string>;
+}
+
+/**
+ * True when `p` implements {@link BaggageExtractor}.
+ *
+ * @example
+ * ```ts
+ * isBaggageExtractor(new JaegerPropagator()); // true
+ * ```
+ */
+export function isBaggageExtractor(p: Propagator): p is Propagator & BaggageExtractor {
+  return typeof (p as Partial<BaggageExtractor>).extractBaggage === 'function';
+}
