@@ -71,7 +71,8 @@ export function parseUberTraceId(
  *   Injected trace ids are 16 hex when the high half is zero, else 32; flags as hex (`1`, `3`).
  * - `uberctx-{key}`: one header per baggage item, value URL-decoded on extract and
  *   URL-encoded on inject (so CR/LF cannot reach a header); keys that are not header tokens
- *   are skipped; limits from {@link PropagatorOptions}. Extracting `uberctx-*` needs a
+ *   are skipped; limits from {@link PropagatorOptions}. Header names are case-insensitive,
+ *   so extracted keys are lower-cased (as jaeger-client-go does). Extracting `uberctx-*` needs a
  *   carrier whose keys can be listed (see {@link KeyedCarrierGetter}).
  * - `jaeger-debug-id` (with a valid `uber-trace-id`): `debug` and `sampled` forced on and
  *   `debugId` set. A debug id without a valid `uber-trace-id` cannot be represented by a
@@ -160,7 +161,7 @@ export class JaegerPropagator implements Propagator, BaggageExtractor {
       const entries: Array<[string, string]> = [];
       for (const name of carrierKeys(carrier, getter)) {
         if (name.length <= BAGGAGE_PREFIX.length || name.slice(0, BAGGAGE_PREFIX.length).toLowerCase() !== BAGGAGE_PREFIX) continue;
-        const key = name.slice(BAGGAGE_PREFIX.length);
+        const key = name.slice(BAGGAGE_PREFIX.length).toLowerCase();
         if (!TOKEN_RE.test(key)) continue;
         const value = readHeader(carrier, getter, name, maxHeaderLength);
         if (value !== undefined) entries.push([key, percentDecode(value)]);

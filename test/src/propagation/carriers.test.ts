@@ -1,0 +1,156 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Metadata } from '@grpc/grpc-js';
+import {
+  functionGetter,
+  functionSetter,
+  headerGetter,
+  headerSetter,
+  metadataGetter,
+  metadataSetter,
+  objectGetter,
+  objectSetter,
+  outgoingMessageSetter,
+} from '../../../src/propagation/carriers';
+import { createPropagator } from '../../../src/propagation/createPropagator';
+import type { SpanContext } from '../../../src/api/types';
+
+const ctx: SpanContext = {
+  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+  spanId: '00f067aa0ba902b7',
+  parentSpanId: '05e3ac9a4f6e3b90',
+  sampled: true,
+  debug: false,
+  baggage: { user: 'ann lee', tenant: 'acme' },
+};
+const all = createPropagator(['w3c', 'b3', 'b3multi', 'jaeger', 'sw8']);
+
+describe('headerGetter / headerSetter', () => {
+  test('case-insensitive get, arrays → first value, numbers stringified', () => {
+    const h = { 'X-B3-TraceId': ['a', 'b'], 'Content-Length': 12, Other: undefined };
+    expect(headerGetter(h, 'x-b3-traceid')).toBe('a');
+    expect(headerGetter(h, 'X-B3-TRACEID')).toBe('a');
+    expect(headerGetter(h, 'content-length')).toBe('12');
+    expect(headerGetter(h, 'other')).toBeUndefined();
+    expect(headerGetter(h, 'missing')).toBeUndefined();
+    expect(headerGetter.keys!(h)).toEqual(['X-B3-TraceId', 'Content-Length', 'Other']);
+  });
+
+  test('list headers (baggage, tracestate, sw8-correlation) are joined with ","', () => {
+    const h = { baggage: ['a=1', 'b=2'], TraceState: ['x=1', 'y=2'], 'sw8-correlation': ['p', 'q'] };
+    expect(headerGetter(h, 'baggage')).toBe('a=1,b=2');
+    expect(headerGetter(h, 'tracestate')).toBe('x=1,y=2');
+    expect(headerGetter(h, 'sw8-correlation')).toBe('p,q');
+  });
+
+  test('does not read inherited properties and survives garbage carriers', () => {
+    expect(headerGetter({} as never, 'constructor')).toBeUndefined();
+    expect(headerGetter(null as never, 'x')).toBeUndefined();
+    expect(headerGetter('str' as never, 'length')).toBeUndefined();
+  });
+
+  test('setter replaces an existing spelling in another case', () => {
+    const h: Record<string, string> = { 'X-B3-TraceId': 'old', keep: '1' };
+    headerSetter(h, 'x-b3-traceid', 'new');
+    expect(h).toEqual({ keep: '1', 'x-b3-traceid': 'new' });
+    expect(() => headerSetter(Object.freeze({}) as never, 'a', 'b')).not.toThrow();
+  });
+
+  test('objectGetter/objectSetter round trip every format, any key case', () => {
+    const out: Record<string, string> = {};
+    all.inject(ctx, out, objectSetter);
+    const upper = Object.fromEntries(Object.entries(out).map(([k, v]) => [k.toUpperCase(), v]));
+    const back = all.extract(upper, objectGetter);
+    expect(back).toMatchObject({ traceId: ctx.traceId, spanId: ctx.spanId, sampled: true });
+    expect(back?.baggage).toEqual(ctx.baggage);
+  });
+});
+
+describe('gRPC Metadata carriers (real @grpc/grpc-js Metadata)', () => {
+  test('inject → extract through Metadata, including uberctx-* enumeration', () => {
+    const md = new Metadata();
+    all.inject(ctx, md, metadataSetter);
+    expect(md.get('traceparent')).toEqual([`00-${ctx.traceId}-${ctx.spanId}-01`]);
+    expect(md.get('uberctx-user')).toEqual(['ann%20lee']);
+    const jaegerOnly = createPropagator(['jaeger']);
+    const back = jaegerOnly.extract(md, metadataGetter);
+    expect(back).toMatchObject({ traceId: ctx.traceId, baggage: ctx.baggage });
+    expect(all.extract(md, metadataGetter)?.baggage).toEqual(ctx.baggage);
+  });
+
+  test('binary values are ignored, repeated list values joined, illegal values dropped without throwing', () => {
+    const md = new Metadata();
+    md.add('baggage', 'a=1');
+    md.add('baggage', 'b=2');
+    md.set('x-bin', Buffer.from('x'));
+    expect(metadataGetter(md, 'baggage')).toBe('a=1,b=2');
+    expect(metadataGetter(md, 'x-bin')).toBeUndefined();
+    expect(() => metadataSetter(md, 'ok', 'bad\nvalue')).not.toThrow();
+    expect(md.get('ok')).toEqual([]);
+    expect(() => metadataSetter(md, 'Bad Key!', 'v')).not.toThrow();
+    metadataSetter(md, 'X-B3-TraceId', 'abc');
+    expect(md.get('x-b3-traceid')).toEqual(['abc']);
+  });
+});
+
+describe('function carriers (go2sky-style get/set pairs)', () => {
+  test('a custom RPC header string carried through get/set functions', () => {
+    const written: Record<string, string> = {};
+    all.inject(ctx, undefined, functionSetter((k, v) => { written[k] = v; }));
+    const header = JSON.stringify(written);
+    const parsed = JSON.parse(header) as Record<string, string>;
+    const back = all.extract(undefined, functionGetter((k) => parsed[k], () => Object.keys(parsed)));
+    expect(back).toMatchObject({ traceId: ctx.traceId, spanId: ctx.spanId, baggage: ctx.baggage });
+  });
+
+  test('throwing or non-string functions are contained', () => {
+    const g = functionGetter(() => {
+      throw new Error('x');
+    });
+    expect(g(undefined, 'traceparent')).toBeUndefined();
+    expect(functionGetter(() => 42 as unknown as string)(undefined, 'a')).toBeUndefined();
+    expect(() => functionSetter(() => { throw new Error('x'); })(undefined, 'a', 'b')).not.toThrow();
+    expect(all.extract(undefined, g)).toBeUndefined();
+  });
+});
+
+describe('node:http over a real loopback socket', () => {
+  test('inject into an http.ClientRequest, extract from req.headers on the server', async () => {
+    let seen: SpanContext | undefined;
+    let rawHeaders: http.IncomingHttpHeaders = {};
+    const server = http.createServer((req, res) => {
+      rawHeaders = req.headers;
+      seen = all.extract(req.headers, headerGetter);
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, path: '/', method: 'GET' }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        });
+        req.on('error', reject);
+        all.inject({ ...ctx, baggage: { ...ctx.baggage, crlf: 'a\r\nX-Evil: 1' } }, req, outgoingMessageSetter);
+        req.end();
+      });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    expect(seen).toMatchObject({ traceId: ctx.traceId, spanId: ctx.spanId, sampled: true });
+    expect(seen?.baggage).toEqual({ ...ctx.baggage, crlf: 'a\r\nX-Evil: 1' });
+    expect(rawHeaders['x-evil']).toBeUndefined();
+    expect(rawHeaders['x-b3-traceid']).toBe(ctx.traceId);
+    expect(rawHeaders.b3).toBe(`${ctx.traceId}-${ctx.spanId}-1-${ctx.parentSpanId}`);
+  });
+
+  test('outgoingMessageSetter swallows errors after headers are sent', () => {
+    const fake = {
+      setHeader: () => {
+        throw new Error('ERR_HTTP_HEADERS_SENT');
+      },
+    };
+    expect(() => all.inject(ctx, fake, outgoingMessageSetter)).not.toThrow();
+  });
+});
