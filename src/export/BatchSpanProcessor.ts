@@ -65,7 +65,13 @@ export class BatchSpanProcessor {
   private queue: FinishedSpan[] = [];
   private readonly timer: NodeJS.Timeout;
   private exporting: Promise<void> | undefined;
+  /** The batch being exported now, if any. */
+  private inflight: FinishedSpan[] | undefined;
+  /** Batches given up on at a shutdown deadline: their late outcome is not counted again. */
+  private readonly abandoned = new WeakSet<FinishedSpan[]>();
   private isShutdown = false;
+  /** Set when shutdown begins: from then on only shutdown's own drain exports. */
+  private closing = false;
   private readonly log: RateLimitedLogger;
   /** Live counters (read by `tracer.stats()`). */
   readonly counters: PipelineCounters = { exported: 0, dropped: 0, exportErrors: 0 };
@@ -100,7 +106,7 @@ export class BatchSpanProcessor {
 
   /** Start an export round if none is running. */
   private kick(): void {
-    if (this.exporting !== undefined || this.queue.length === 0) return;
+    if (this.closing || this.exporting !== undefined || this.queue.length === 0) return;
     this.exporting = this.drain().finally(() => {
       this.exporting = undefined;
     });
@@ -115,6 +121,15 @@ export class BatchSpanProcessor {
   }
 
   private async exportBatch(batch: FinishedSpan[], until: number): Promise<void> {
+    this.inflight = batch;
+    try {
+      await this.exportWithRetries(batch, until);
+    } finally {
+      this.inflight = undefined;
+    }
+  }
+
+  private async exportWithRetries(batch: FinishedSpan[], until: number): Promise<void> {
     const prepare = this.options.prepare;
     if (prepare) {
       for (const span of batch) {
@@ -129,10 +144,11 @@ export class BatchSpanProcessor {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.exportOnce(batch, Math.min(this.options.exportTimeout, Math.max(1, until - Date.now())));
-        this.counters.exported += batch.length;
+        if (!this.abandoned.has(batch)) this.counters.exported += batch.length;
         return;
       } catch (err) {
         this.counters.exportErrors++;
+        if (this.abandoned.has(batch)) return;
         const retryable = (err as ExportError)?.retryable === true;
         const delay = base * 2 ** attempt * (0.5 + Math.random());
         if (!retryable || attempt >= this.options.maxRetries || this.isShutdown || Date.now() + delay >= until) {
@@ -178,7 +194,7 @@ export class BatchSpanProcessor {
    * buffers. Resolves when done; never rejects.
    */
   async forceFlush(): Promise<void> {
-    while (this.exporting !== undefined || this.queue.length > 0) {
+    while (this.exporting !== undefined || (this.queue.length > 0 && !this.closing)) {
       if (this.exporting === undefined) this.kick();
       await this.exporting;
     }
@@ -197,15 +213,23 @@ export class BatchSpanProcessor {
     if (this.isShutdown) return { delivered: 0, dropped: 0 };
     const until = Date.now() + deadlineMs;
     clearInterval(this.timer);
+    this.closing = true;
     const work = (async () => {
       if (this.exporting) await this.exporting;
-      await this.drain(until);
+      const final = this.drain(until);
+      this.exporting = final;
+      await final;
+      this.exporting = undefined;
       await this.exporter.forceFlush().catch(() => undefined);
     })();
     await Promise.race([work, sleep(deadlineMs)]);
     this.isShutdown = true;
-    const left = this.queue.length;
+    let left = this.queue.length;
     this.queue = [];
+    if (this.inflight !== undefined) {
+      left += this.inflight.length;
+      this.abandoned.add(this.inflight);
+    }
     this.counters.dropped += left;
     await Promise.race([this.exporter.shutdown().catch(() => undefined), sleep(Math.max(0, until - Date.now()) + 100)]);
     return { delivered: this.counters.exported - before, dropped: this.counters.dropped - droppedBefore };

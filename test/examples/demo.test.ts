@@ -31,7 +31,7 @@ describe('npm run demo (four processes, console backend)', () => {
     expect(out).not.toContain('(orphan)');
     for (const name of ['gateway', 'orders', 'inventory', 'pricing']) expect(out).toMatch(new RegExp(`^\\s+${name}\\s+pid \\d+`, 'm'));
     // Each request's trace id, printed by the gateway, heads a waterfall.
-    const ids = [...out.matchAll(/trace ([0-9a-f]{32})\s*$/gm)].map((m) => m[1]);
+    const ids = [...out.matchAll(/→ \d{3}  trace ([0-9a-f]{32})/g)].map((m) => m[1]);
     expect(ids).toHaveLength(4);
     for (const id of ids) expect(out).toContain(`trace ${id}  (`);
   }, 90_000);
