@@ -1,17 +1,13 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '..', '..');
 
 /**
  * The main job, for real: `npm run demo` builds and runs four Node processes on loopback.
- * Here we build once and run the compiled demo with the console backend.
+ * jest's globalSetup has built dist/; we run the compiled demo with the console backend.
  */
 describe('npm run demo (four processes, console backend)', () => {
-  beforeAll(() => {
-    execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
-  }, 120_000);
-
   it('prints one connected waterfall per request across the four services and exits 0', () => {
     const run = spawnSync(process.execPath, [path.join(root, 'dist', 'examples', 'http-to-grpc', 'demo.js')], {
       cwd: root,
