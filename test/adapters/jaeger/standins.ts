@@ -330,7 +330,7 @@ export async function startJaegerAgent(): Promise<AgentStandIn> {
 
 /** Conformance harness: Jaeger backend over HTTP to the collector stand-in. */
 export const jaegerHttpHarness: BackendHarness = {
-  name: 'jaeger',
+  name: 'jaeger (HTTP collector)',
   async start(): Promise<RunningStandIn> {
     const c = await startJaegerCollector();
     return { config: { backend: 'jaeger', endpoint: c.url }, received: c.received, stop: c.stop };
@@ -339,10 +339,23 @@ export const jaegerHttpHarness: BackendHarness = {
 
 /** Conformance harness: Jaeger backend over UDP to the agent stand-in. */
 export const jaegerUdpHarness: BackendHarness = {
-  name: 'jaeger',
+  name: 'jaeger (UDP agent)',
   async start(): Promise<RunningStandIn> {
     const a = await startJaegerAgent();
     return { config: { backend: 'jaeger', endpoint: a.endpoint }, received: a.received, stop: a.stop };
+  },
+};
+
+/** Conformance harness: Jaeger backend over HTTP with basic auth (the stand-in answers 401 without it). */
+export const jaegerHttpAuthHarness: BackendHarness = {
+  name: 'jaeger (HTTP collector, basic auth)',
+  async start(): Promise<RunningStandIn> {
+    const c = await startJaegerCollector({ user: 'demo', password: 'demo-pw' });
+    return {
+      config: { backend: 'jaeger', endpoint: c.url, reporter: { user: 'demo', password: 'demo-pw' } },
+      received: c.received,
+      stop: c.stop,
+    };
   },
 };
 
