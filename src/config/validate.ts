@@ -228,7 +228,8 @@ export function checkBackend(v: unknown, path: string, keyOf: KeyOf, registeredO
   const adapters = KNOWN_BACKENDS.filter((b) => !registered.includes(b));
   const hint = registeredOnly && KNOWN_BACKENDS.includes(name)
     ? ` (its adapter is not loaded: import 'traceandtrace/adapters' first)`
-    : suggest(name, names) || (adapters.length && registeredOnly ? ` (adapters ${adapters.join(', ')} register when 'traceandtrace/adapters' is imported)` : '');
+    : suggest(name, [...new Set([...names, ...KNOWN_BACKENDS])]) ||
+      (adapters.length && registeredOnly ? ` (adapters ${adapters.join(', ')} register when 'traceandtrace/adapters' is imported)` : '');
   return fail(
     keyOf,
     path,
