@@ -1,0 +1,22 @@
+/**
+ * What every benchmark section receives from `run.ts`.
+ *
+ * @packageDocumentation
+ */
+import type { ReceiverPorts } from './receivers';
+import type { Results } from './report';
+
+/** Shared state of one benchmark run. */
+export interface BenchContext {
+  /** `--quick`: the ~1 minute subset (smaller workloads, same ≥ 5 rounds). */
+  quick: boolean;
+  /** Where tables and raw figures go. */
+  results: Results;
+  /** Ports of the discard receivers (a separate process); undefined if they failed to start. */
+  ports: ReceiverPorts | undefined;
+  /** Progress lines (stderr). */
+  progress(line: string): void;
+}
+
+/** Rounds recorded per section (the issue asks for at least 5). */
+export const ROUNDS = { full: 7, quick: 5 } as const;

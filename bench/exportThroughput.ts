@@ -1,0 +1,105 @@
+/**
+ * Section 5 — export throughput: spans per second each adapter delivers to a local discard
+ * receiver (a separate process, see `receivers.ts`). Per round the hot-path workload fills
+ * the queue with export held back (flush interval 10^9 ms), then the timed part is
+ * `tracer.flush()`: encoding + sending every batch (512 spans) until the queue is empty.
+ * Delivered = the rise of `stats().exported`; a round with drops or errors fails the row.
+ *
+ * @packageDocumentation
+ */
+import type { BenchContext } from './context';
+import { ROUNDS } from './context';
+import { interleave, type RoundCase } from './harness';
+import { CHILD_NAME, PARENT_NAME, TAG_KEYS, TAG_VALUES } from './impl';
+import { createOurTracer, type OurTracer } from './ours';
+import { fmtSummary } from './stats';
+
+interface Target {
+  label: string;
+  backend: string;
+  endpoint: (p: { http: number; grpc: number; udp: number }) => string;
+}
+
+const TARGETS: Target[] = [
+  { label: 'jaeger → HTTP collector (Thrift)', backend: 'jaeger', endpoint: (p) => `http://127.0.0.1:${p.http}/api/traces` },
+  { label: 'jaeger → UDP agent (Thrift emitBatch)', backend: 'jaeger', endpoint: (p) => `udp://127.0.0.1:${p.udp}` },
+  { label: 'zipkin → HTTP (JSON v2)', backend: 'zipkin', endpoint: (p) => `http://127.0.0.1:${p.http}/api/v2/spans` },
+  { label: 'skywalking → gRPC (SegmentObject)', backend: 'skywalking', endpoint: (p) => `127.0.0.1:${p.grpc}` },
+  { label: 'otlp → HTTP (protobuf)', backend: 'otlp', endpoint: (p) => `http://127.0.0.1:${p.http}/v1/traces` },
+  { label: 'otlp → gRPC', backend: 'otlp', endpoint: (p) => `grpc://127.0.0.1:${p.grpc}` },
+];
+
+function fill(tracer: OurTracer, parents: number, children: number): void {
+  const opts: Record<string, unknown> = {};
+  for (let p = 0; p < parents; p++) {
+    tracer.startActiveSpan(PARENT_NAME, opts, (parent) => {
+      for (let c = 0; c < children; c++) {
+        tracer.startActiveSpan(CHILD_NAME, opts, (s) => {
+          s.setTag(TAG_KEYS[0], TAG_VALUES[0]);
+          s.setTag(TAG_KEYS[1], TAG_VALUES[1]);
+          s.setTag(TAG_KEYS[2], TAG_VALUES[2]);
+          s.end();
+        });
+      }
+      parent.end();
+    });
+  }
+}
+
+/**
+ * Run section 5 and add its table.
+ *
+ * @example
+ * ```ts
+ * await benchExport(ctx);
+ * ```
+ */
+export async function benchExport(ctx: BenchContext): Promise<void> {
+  ctx.progress('\n[5/5] export throughput\n');
+  const parents = ctx.quick ? 50 : 200;
+  const children = 99;
+  const spans = parents * (children + 1);
+  const tracers = new Map<string, OurTracer>();
+  const cases: RoundCase[] = [];
+  const ports = ctx.ports;
+  for (const t of TARGETS) {
+    if (!ports) break;
+    try {
+      const tracer = createOurTracer(t.backend, ports, { queueSize: spans * 2, flushInterval: 1e9, maxBatchSize: 512, endpoint: t.endpoint(ports) });
+      if (!tracer) {
+        ctx.progress(`  - ${t.label}: not available yet (n/a)\n`);
+        continue;
+      }
+      tracers.set(t.label, tracer);
+      cases.push({
+        name: t.label,
+        async round() {
+          const before = tracer.stats();
+          fill(tracer, parents, children);
+          const t0 = process.hrtime.bigint();
+          await tracer.flush();
+          const s = Number(process.hrtime.bigint() - t0) / 1e9;
+          const after = tracer.stats();
+          const delivered = after.exported - before.exported;
+          if (delivered < spans) {
+            throw new Error(`delivered ${delivered}/${spans} (dropped ${after.dropped - before.dropped}, export errors ${after.exportErrors - before.exportErrors})`);
+          }
+          return { spansPerSec: delivered / s };
+        },
+      });
+    } catch (err) {
+      ctx.progress(`  - ${t.label}: setup failed: ${err instanceof Error ? err.message : String(err)} (n/a)\n`);
+    }
+  }
+  const rounds = ctx.quick ? ROUNDS.quick : ROUNDS.full;
+  const res = await interleave(cases, { rounds, warmup: 1, progress: ctx.progress });
+  for (const tr of tracers.values()) await tr.shutdown(2000).catch(() => undefined);
+  ctx.results.addTable({
+    id: 'export',
+    title: `5. Export throughput to a local discard receiver, spans/s (median (min–max) of ${rounds} rounds × ${spans.toLocaleString('en-US')} spans)`,
+    headers: ['adapter → transport', 'spans/s'],
+    rows: TARGETS.map((t) => [t.label, fmtSummary(res.get(t.label)?.spansPerSec)]),
+    notes: ['timed: tracer.flush() of a full queue (batches of 512); the receiver runs in another process on the other core.'],
+  });
+  ctx.results.addData('export', { spansPerRound: spans, results: Object.fromEntries(res) });
+}

@@ -1,0 +1,101 @@
+/**
+ * The interleaving round runner: every implementation runs once per round, in a fixed
+ * order (A B C, A B C, …), after warm-up runs that are not recorded, with a full GC before
+ * each run when node was started with `--expose-gc`.
+ *
+ * @packageDocumentation
+ */
+import { summarize, type Summary } from './stats';
+
+/** The figures one run of one case produces, keyed by metric name (units are the section's). */
+export type Metrics = Record<string, number>;
+
+/**
+ * One implementation in an interleaved benchmark.
+ */
+export interface RoundCase {
+  /** Row label; unique within a section. */
+  name: string;
+  /** One run. Resolves with its figures; a rejection marks this case failed (n/a), never the run. */
+  round(): Promise<Metrics>;
+}
+
+/** Per case: per metric, the summary over the recorded rounds (empty when the case failed). */
+export type CaseResults = Map<string, Record<string, Summary>>;
+
+/** Options of {@link interleave}. */
+export interface InterleaveOptions {
+  /** Recorded rounds (≥ 5 for the published tables). */
+  rounds: number;
+  /** Unrecorded warm-up rounds, also interleaved. */
+  warmup: number;
+  /** Progress output, e.g. `process.stderr.write`. */
+  progress?: (line: string) => void;
+}
+
+/** Run a full GC when `--expose-gc` is on; otherwise do nothing. */
+export function fullGc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) {
+    g();
+    g();
+  }
+}
+
+/**
+ * Let the event loop turn (timers, immediates, I/O) so that work a case deferred with
+ * `setImmediate`/`setTimeout` runs before the next case, outside anyone's timing.
+ */
+export async function settle(): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => setTimeout(resolve, 1));
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** Failure messages from the last {@link interleave} calls, keyed by case name. */
+export const failures = new Map<string, string>();
+
+/**
+ * Run the cases interleaved round by round and summarise each metric (median, min–max).
+ * A case that throws is dropped from later rounds and reported with empty results; its
+ * error message is kept in {@link failures}.
+ *
+ * @example
+ * ```ts
+ * const res = await interleave([{ name: 'a', round: async () => ({ us: 1 }) }], { rounds: 5, warmup: 1 });
+ * res.get('a')!.us.median; // → 1
+ * ```
+ */
+export async function interleave(cases: readonly RoundCase[], options: InterleaveOptions): Promise<CaseResults> {
+  const samples = new Map<string, Record<string, number[]>>();
+  const dead = new Set<string>();
+  for (const c of cases) samples.set(c.name, {});
+  const total = options.warmup + options.rounds;
+  for (let r = 0; r < total; r++) {
+    const recording = r >= options.warmup;
+    for (const c of cases) {
+      if (dead.has(c.name)) continue;
+      await settle();
+      fullGc();
+      try {
+        const m = await c.round();
+        if (!recording) continue;
+        const rec = samples.get(c.name)!;
+        for (const [k, v] of Object.entries(m)) (rec[k] ??= []).push(v);
+      } catch (err) {
+        dead.add(c.name);
+        failures.set(c.name, err instanceof Error ? err.message : String(err));
+        options.progress?.(`  ! ${c.name} failed: ${failures.get(c.name)}\n`);
+      }
+    }
+    options.progress?.(`  round ${r + 1}/${total}${recording ? '' : ' (warm-up)'}\n`);
+  }
+  const out: CaseResults = new Map();
+  for (const c of cases) {
+    const rec = samples.get(c.name)!;
+    const sums: Record<string, Summary> = {};
+    if (!dead.has(c.name)) for (const [k, v] of Object.entries(rec)) sums[k] = summarize(v);
+    out.set(c.name, sums);
+  }
+  return out;
+}

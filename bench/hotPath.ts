@@ -1,0 +1,126 @@
+/**
+ * Section 1 — per span, hot path: start a child of the active span, set 3 tags, end it,
+ * with the child made active through AsyncLocalStorage. Every implementation runs the same
+ * workload ({@link SpanImpl.run}); the figure is wall time per span created, µs (parents
+ * included: `parents × (children + 1)` spans). Queues are drained between rounds, outside
+ * the timing.
+ *
+ * @packageDocumentation
+ */
+import type { BenchContext } from './context';
+import { ROUNDS } from './context';
+import { interleave, type RoundCase } from './harness';
+import type { SpanImpl } from './impl';
+import { createAlsFloor, createObjectFloor } from './incumbents/als';
+import { createJaegerImpl } from './incumbents/jaeger';
+import { createOtelImpl } from './incumbents/otel';
+import { createSkyWalkingImpl } from './incumbents/skywalking';
+import { createZipkinImpl } from './incumbents/zipkin';
+import { createOurImpl, OUR_BACKENDS } from './ours';
+import { fmt, fmtSummary, ratio, type Summary } from './stats';
+
+/** Labels of the incumbents, shared by the sections. */
+export const VENDOR = { otel: 'OpenTelemetry SDK', jaeger: 'jaeger-client', zipkin: 'zipkin-js', skywalking: 'SkyWalking agent' } as const;
+
+/**
+ * Wrap a span implementation as a timed round: µs per span of `run()`; `drain()` after,
+ * untimed unless `timedDrain`.
+ */
+export function spanRound(impl: SpanImpl, parents: number, children: number, timedDrain: boolean, label = impl.name): RoundCase {
+  const spans = parents * (children + 1);
+  return {
+    name: label,
+    async round() {
+      const t0 = process.hrtime.bigint();
+      impl.run(parents, children);
+      if (timedDrain) await impl.drain();
+      const t1 = process.hrtime.bigint();
+      if (!timedDrain) await impl.drain();
+      return { us: Number(t1 - t0) / 1000 / spans };
+    },
+  };
+}
+
+/** Create an implementation, turning a failure into `undefined` plus a progress note. */
+export async function tryCreate(ctx: BenchContext, label: string, make: () => Promise<SpanImpl | undefined>): Promise<SpanImpl | undefined> {
+  try {
+    const impl = await make();
+    if (!impl) ctx.progress(`  - ${label}: not available yet (n/a)\n`);
+    return impl;
+  } catch (err) {
+    ctx.progress(`  - ${label}: failed to set up: ${err instanceof Error ? err.message : String(err)} (n/a)\n`);
+    return undefined;
+  }
+}
+
+/** A row cell: "PASS"/"MISS"/"" for a ratio against a target (≤). */
+export function verdict(r: number, target: number | undefined): string {
+  if (target === undefined) return '';
+  if (!Number.isFinite(r)) return 'n/a';
+  return r <= target ? 'met' : 'MISSED';
+}
+
+/**
+ * Run section 1 and add its two tables (all implementations; ours vs theirs).
+ *
+ * @example
+ * ```ts
+ * await benchHotPath(ctx);
+ * ```
+ */
+export async function benchHotPath(ctx: BenchContext): Promise<void> {
+  ctx.progress('\n[1/5] hot path per span\n');
+  const parents = ctx.quick ? 40 : 150;
+  const children = 99;
+  const impls: Array<[string, SpanImpl | undefined]> = [];
+  const add = async (label: string, make: () => Promise<SpanImpl | undefined>): Promise<void> => {
+    impls.push([label, await tryCreate(ctx, label, make)]);
+  };
+  await add('floor: object + 2 clock reads', async () => createObjectFloor());
+  await add('floor: one AsyncLocalStorage.run', async () => createAlsFloor());
+  await add(VENDOR.otel, () => createOtelImpl('discard'));
+  await add(VENDOR.jaeger, () => createJaegerImpl('discard'));
+  await add(VENDOR.zipkin, () => createZipkinImpl('discard'));
+  await add(VENDOR.skywalking, () => createSkyWalkingImpl('discard'));
+  for (const b of OUR_BACKENDS) await add(`ours (${b})`, () => createOurImpl(b, 'discard', ctx.ports));
+  await add('ours (noop, recordCaller: false)', () => createOurImpl('noop', 'discard', ctx.ports, { recordCaller: false, label: 'ours (noop, recordCaller: false)' }));
+
+  const cases = impls.filter(([, i]) => i).map(([label, i]) => spanRound(i!, parents, children, false, label));
+  const res = await interleave(cases, { rounds: ctx.quick ? ROUNDS.quick : ROUNDS.full, warmup: 2, progress: ctx.progress });
+  for (const [, i] of impls) await i?.close().catch(() => undefined);
+
+  const get = (label: string): Summary | undefined => res.get(label)?.us;
+  const spans = parents * (children + 1);
+  ctx.results.addTable({
+    id: 'hotPath.all',
+    title: `1. Hot path per span, µs (median (min–max) of ${ctx.quick ? ROUNDS.quick : ROUNDS.full} rounds × ${spans.toLocaleString('en-US')} spans)`,
+    headers: ['implementation', 'µs/span'],
+    rows: impls.map(([label]) => [label, fmtSummary(get(label))]),
+    notes: [
+      'workload: parent active via ALS; per child: start as child of the active span, make active (ALS), 3 string tags, end.',
+      'incumbents: OTel TracerProvider+BatchSpanProcessor(discarding exporter)+AsyncLocalStorageContextManager; jaeger-client',
+      'initTracer const sampler + discarding reporter, ALS for the active span; zipkin-js Tracer+BatchRecorder(discarding logger),',
+      'tracer.local() with an ALS Context; SkyWalking ContextManager (finalizeConfig, no agent.start), its own ALS span stack.',
+    ],
+  });
+  const pairs: Array<[string, string, number | undefined]> = [
+    ['ours (noop)', VENDOR.otel, 0.25],
+    ['ours (noop)', VENDOR.jaeger, 1.0],
+    ['ours (noop)', VENDOR.zipkin, undefined],
+    ['ours (noop)', VENDOR.skywalking, undefined],
+    ['ours (otlp)', VENDOR.otel, 0.25],
+    ['ours (jaeger)', VENDOR.jaeger, 1.0],
+    ['ours (zipkin)', VENDOR.zipkin, undefined],
+    ['ours (skywalking)', VENDOR.skywalking, undefined],
+  ];
+  ctx.results.addTable({
+    id: 'hotPath.ratios',
+    title: '1b. Hot path: ours vs theirs (medians, µs/span)',
+    headers: ['ours', 'theirs', 'ours µs', 'theirs µs', 'ratio', 'target', ''],
+    rows: pairs.map(([o, t, target]) => {
+      const r = ratio(get(o), get(t));
+      return [o, t, fmt(get(o)?.median ?? NaN), fmt(get(t)?.median ?? NaN), fmt(r), target === undefined ? '' : `≤ ${target}`, verdict(r, target)];
+    }),
+  });
+  ctx.results.addData('hotPath', { parents, children, spansPerRound: spans, results: Object.fromEntries(res) });
+}

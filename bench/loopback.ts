@@ -1,0 +1,342 @@
+/**
+ * Section 4 — traced request overhead on loopback at concurrency 16, client and server in
+ * this process (so all tracing work is on one thread, as the untraced baseline is):
+ * - HTTP: `node:http` server + keep-alive client (16 sockets), `GET /work` → `ok`;
+ * - gRPC: `@grpc/grpc-js` unary call over one channel, raw-bytes codec.
+ * Each as: untraced; bare AsyncLocalStorage (`als.run` per request on both sides, the floor);
+ * ours (the core's integrations: `traceHttpHandler` + `tracedRequest`, `addRpcServerTracing` +
+ * `addRpcClientTracing`; backend `noop`); OpenTelemetry SDK by hand (W3C
+ * `propagation.extract/inject`, server span + client span, BatchSpanProcessor with a
+ * discarding exporter). Per round: a fixed request count; throughput (req/s), p50 and p99 (µs).
+ *
+ * @packageDocumentation
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import * as http from 'node:http';
+import * as grpc from '@grpc/grpc-js';
+import { ROOT_CONTEXT, SpanKind, type Tracer as OtelTracer } from '@opentelemetry/api';
+import type { BenchContext } from './context';
+import { ROUNDS } from './context';
+import { interleave, type RoundCase } from './harness';
+import { verdict } from './hotPath';
+import { createOtelTracer, otelContext, otelPropagation, otelTrace } from './incumbents/otel';
+import { createOurTracer, loadOurs, type OurTracer } from './ours';
+import { fmt, fmtSummary, quantile, ratio } from './stats';
+
+const CONCURRENCY = 16;
+
+/** One way of making requests against one server; `request()` resolves when the response is complete. */
+interface Target {
+  name: string;
+  request(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Our integrations as the bench uses them (looked up at run time). */
+interface OurIntegrations {
+  traceHttpHandler(handler: (req: http.IncomingMessage, res: http.ServerResponse) => unknown, options?: { tracer?: unknown }): http.RequestListener;
+  tracedRequest(target: string | URL, requestOptions?: http.RequestOptions, callback?: (res: http.IncomingMessage) => void, options?: { tracer?: unknown }): http.ClientRequest;
+  addRpcServerTracing(serviceName: string, options?: { tracer?: unknown }): { options: { interceptors: grpc.ServerInterceptor[] } };
+  addRpcClientTracing(serviceName: string, options?: { tracer?: unknown; peer?: string }): { options: { interceptors: grpc.Interceptor[] } };
+}
+
+function ourIntegrations(): OurIntegrations | undefined {
+  const lib = loadOurs() as unknown as Partial<OurIntegrations> | undefined;
+  if (!lib) return undefined;
+  if (typeof lib.traceHttpHandler !== 'function' || typeof lib.tracedRequest !== 'function') return undefined;
+  if (typeof lib.addRpcServerTracing !== 'function' || typeof lib.addRpcClientTracing !== 'function') return undefined;
+  return lib as OurIntegrations;
+}
+
+type Variant = 'untraced' | 'als' | 'ours' | 'otel';
+
+function listen(server: http.Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+}
+
+function consume(res: http.IncomingMessage, resolve: () => void, reject: (e: Error) => void): void {
+  res.on('data', () => {});
+  res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+  res.on('error', reject);
+}
+
+async function httpTarget(variant: Variant, ours: { tracer: OurTracer; integ: OurIntegrations } | undefined, otel: OtelTracer | undefined): Promise<Target> {
+  const als = new AsyncLocalStorage<object>();
+  const body = Buffer.from('ok');
+  const handler = (_req: http.IncomingMessage, res: http.ServerResponse): void => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
+    res.end(body);
+  };
+  let listener: http.RequestListener;
+  if (variant === 'untraced') listener = handler;
+  else if (variant === 'als') listener = (req, res) => als.run({}, handler, req, res);
+  else if (variant === 'ours') listener = ours!.integ.traceHttpHandler(handler, { tracer: ours!.tracer });
+  else {
+    const tracer = otel!;
+    listener = (req, res) => {
+      const parent = otelPropagation.extract(ROOT_CONTEXT, req.headers);
+      const span = tracer.startSpan(
+        `${req.method} /work`,
+        { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': req.url ?? '/', 'http.route': '/work' } },
+        parent,
+      );
+      res.once('finish', () => {
+        span.setAttribute('http.response.status_code', res.statusCode);
+        span.end();
+      });
+      otelContext.with(otelTrace.setSpan(parent, span), handler, undefined, req, res);
+    };
+  }
+  const server = http.createServer({ keepAlive: true, keepAliveTimeout: 60_000 }, listener);
+  const port = await listen(server);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const url = `http://127.0.0.1:${port}/work`;
+  const options: http.RequestOptions = { agent, method: 'GET', host: '127.0.0.1', port, path: '/work' };
+  let request: () => Promise<void>;
+  if (variant === 'untraced' || variant === 'als') {
+    const plain = (): Promise<void> =>
+      new Promise<void>((resolve, reject) => {
+        const req = http.request(options, (res) => consume(res, resolve, reject));
+        req.on('error', reject);
+        req.end();
+      });
+    request = variant === 'untraced' ? plain : () => als.run({}, plain);
+  } else if (variant === 'ours') {
+    const { tracer, integ } = ours!;
+    const reqOptions: http.RequestOptions = { agent, method: 'GET' };
+    request = () =>
+      new Promise<void>((resolve, reject) => {
+        const req = integ.tracedRequest(url, reqOptions, (res) => consume(res, resolve, reject), { tracer });
+        req.on('error', reject);
+        req.end();
+      });
+  } else {
+    const tracer = otel!;
+    request = () => {
+      const span = tracer.startSpan('GET', {
+        kind: SpanKind.CLIENT,
+        attributes: { 'http.request.method': 'GET', 'url.full': url, 'server.address': '127.0.0.1', 'server.port': port },
+      });
+      const ctx = otelTrace.setSpan(otelContext.active(), span);
+      const headers: Record<string, string> = {};
+      otelPropagation.inject(ctx, headers);
+      return otelContext.with(ctx, () =>
+        new Promise<void>((resolve, reject) => {
+          const req = http.request({ ...options, headers }, (res) => {
+            span.setAttribute('http.response.status_code', res.statusCode ?? 0);
+            consume(res, () => {
+              span.end();
+              resolve();
+            }, reject);
+          });
+          req.on('error', (e) => {
+            span.end();
+            reject(e);
+          });
+          req.end();
+        }),
+      );
+    };
+  }
+  return {
+    name: variant,
+    request,
+    async close() {
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const raw = {
+  requestSerialize: (b: Buffer): Buffer => b,
+  requestDeserialize: (b: Buffer): Buffer => b,
+  responseSerialize: (b: Buffer): Buffer => b,
+  responseDeserialize: (b: Buffer): Buffer => b,
+};
+const ECHO_PATH = '/bench.Bench/Echo';
+
+async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; integ: OurIntegrations } | undefined, otel: OtelTracer | undefined): Promise<Target> {
+  const als = new AsyncLocalStorage<object>();
+  const reply = Buffer.from('ok');
+  const handler: grpc.handleUnaryCall<Buffer, Buffer> = (_call, cb) => cb(null, reply);
+  let impl: grpc.handleUnaryCall<Buffer, Buffer> = handler;
+  let serverOptions: grpc.ServerOptions = {};
+  if (variant === 'als') impl = (call, cb) => als.run({}, handler, call, cb);
+  else if (variant === 'ours') serverOptions = ours!.integ.addRpcServerTracing('bench', { tracer: ours!.tracer }).options;
+  else if (variant === 'otel') {
+    const tracer = otel!;
+    const getter = {
+      keys: (m: grpc.Metadata): string[] => Object.keys(m.getMap()),
+      get: (m: grpc.Metadata, k: string): string | undefined => {
+        const v = m.get(k)[0];
+        return v === undefined ? undefined : String(v);
+      },
+    };
+    impl = (call, cb) => {
+      const parent = otelPropagation.extract(ROOT_CONTEXT, call.metadata, getter);
+      const span = tracer.startSpan(
+        'bench.Bench/Echo',
+        { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': 'bench.Bench', 'rpc.method': 'Echo' } },
+        parent,
+      );
+      otelContext.with(otelTrace.setSpan(parent, span), () =>
+        handler(call, (err, value) => {
+          span.setAttribute('rpc.grpc.status_code', 0);
+          span.end();
+          cb(err, value);
+        }),
+      );
+    };
+  }
+  const server = new grpc.Server(serverOptions);
+  server.addService({ Echo: { path: ECHO_PATH, requestStream: false, responseStream: false, ...raw } }, { Echo: impl });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  const address = `127.0.0.1:${port}`;
+  const clientOptions = variant === 'ours' ? ours!.integ.addRpcClientTracing('bench', { tracer: ours!.tracer, peer: address }).options : {};
+  const client = new grpc.Client(address, grpc.credentials.createInsecure(), clientOptions);
+  const payload = Buffer.from('hello');
+  const call = (metadata: grpc.Metadata): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      client.makeUnaryRequest(ECHO_PATH, raw.requestSerialize, raw.responseDeserialize, payload, metadata, {}, (err) =>
+        err ? reject(err) : resolve(),
+      );
+    });
+  let request: () => Promise<void>;
+  if (variant === 'untraced' || variant === 'ours') request = () => call(new grpc.Metadata());
+  else if (variant === 'als') request = () => als.run({}, () => call(new grpc.Metadata()));
+  else {
+    const tracer = otel!;
+    const setter = { set: (m: grpc.Metadata, k: string, v: string): void => m.set(k, v) };
+    request = () => {
+      const span = tracer.startSpan('bench.Bench/Echo', {
+        kind: SpanKind.CLIENT,
+        attributes: { 'rpc.system': 'grpc', 'rpc.service': 'bench.Bench', 'rpc.method': 'Echo', 'server.address': '127.0.0.1', 'server.port': port },
+      });
+      const ctx = otelTrace.setSpan(otelContext.active(), span);
+      const md = new grpc.Metadata();
+      otelPropagation.inject(ctx, md, setter);
+      return otelContext.with(ctx, () =>
+        call(md).then(
+          () => {
+            span.setAttribute('rpc.grpc.status_code', 0);
+            span.end();
+          },
+          (e: unknown) => {
+            span.end();
+            throw e;
+          },
+        ),
+      );
+    };
+  }
+  await request(); // connect
+  return {
+    name: variant,
+    request,
+    async close() {
+      client.close();
+      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+    },
+  };
+}
+
+/** Run `total` requests with {@link CONCURRENCY} in flight; throughput in req/s and latencies in µs. */
+async function load(target: Target, total: number): Promise<{ rps: number; p50: number; p99: number }> {
+  const lat = new Float64Array(total);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < total) {
+      const i = next++;
+      const t0 = process.hrtime.bigint();
+      await target.request();
+      lat[i] = Number(process.hrtime.bigint() - t0) / 1000;
+    }
+  };
+  const t0 = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  const arr = Array.from(lat);
+  return { rps: total / s, p50: quantile(arr, 0.5), p99: quantile(arr, 0.99) };
+}
+
+const LABEL: Record<Variant, string> = {
+  untraced: 'untraced',
+  als: 'bare AsyncLocalStorage (floor)',
+  ours: 'ours',
+  otel: 'OpenTelemetry SDK (by hand)',
+};
+
+/**
+ * Run section 4 and add its table.
+ *
+ * @example
+ * ```ts
+ * await benchLoopback(ctx);
+ * ```
+ */
+export async function benchLoopback(ctx: BenchContext): Promise<void> {
+  ctx.progress('\n[4/5] loopback HTTP and gRPC at concurrency 16\n');
+  const integ = ourIntegrations();
+  const tracer = integ ? createOurTracer('noop', undefined, { queueSize: 1 << 16 }) : undefined;
+  const ours = integ && tracer ? { tracer, integ } : undefined;
+  if (!ours) ctx.progress('  - ours: integrations not exported yet (n/a)\n');
+  const otel = createOtelTracer();
+  const variants: Variant[] = ['untraced', 'als', 'ours', 'otel'];
+  const rounds = ctx.quick ? ROUNDS.quick : ROUNDS.full;
+  const rows: string[][] = [];
+  const data: Record<string, unknown> = {};
+  for (const [proto, make, count] of [
+    ['HTTP', httpTarget, ctx.quick ? 1500 : 5000],
+    ['gRPC', grpcTarget, ctx.quick ? 1000 : 3000],
+  ] as const) {
+    const targets: Target[] = [];
+    for (const v of variants) {
+      if (v === 'ours' && !ours) continue;
+      try {
+        targets.push(await make(v, ours, otel.tracer));
+      } catch (err) {
+        ctx.progress(`  - ${proto} ${v}: setup failed: ${err instanceof Error ? err.message : String(err)} (n/a)\n`);
+      }
+    }
+    const cases: RoundCase[] = targets.map((t) => ({ name: t.name, round: () => load(t, count) }));
+    const res = await interleave(cases, { rounds, warmup: 1, progress: ctx.progress });
+    for (const t of targets) await t.close().catch(() => undefined);
+    const base = res.get('untraced')?.rps;
+    const floor = res.get('als')?.rps;
+    for (const v of variants) {
+      const r = res.get(v);
+      const rel = ratio(r?.rps, base);
+      const isOurs = v === 'ours';
+      const floorRel = ratio(floor, base);
+      const target = isOurs ? Math.max(0.85, Number.isFinite(floorRel) ? floorRel - 0.05 : 0.85) : undefined;
+      rows.push([
+        `${proto} ${LABEL[v]}`,
+        fmtSummary(r?.rps),
+        fmt(rel),
+        fmtSummary(r?.p50),
+        fmtSummary(r?.p99),
+        isOurs ? `≥ 0.85 & ≥ floor−0.05` : '',
+        isOurs ? (Number.isFinite(rel) ? (rel >= (target ?? 0.85) ? 'met' : 'MISSED') : 'n/a') : '',
+      ]);
+    }
+    rows.push([`${proto} ours / OpenTelemetry throughput`, '', fmt(ratio(res.get('ours')?.rps, res.get('otel')?.rps)), '', '', '', '']);
+    data[proto] = { requestsPerRound: count, results: Object.fromEntries(res) };
+  }
+  await otel.close();
+  if (tracer) await tracer.shutdown(2000).catch(() => undefined);
+  ctx.results.addTable({
+    id: 'loopback',
+    title: `4. Traced request overhead, loopback, concurrency ${CONCURRENCY} (median (min–max) of ${rounds} rounds)`,
+    headers: ['setup', 'req/s', '× untraced', 'p50 µs', 'p99 µs', 'target', ''],
+    rows,
+    notes: [
+      'client and server in one process; ours = server span from extracted headers + client span injected (core integrations,',
+      'backend noop); OpenTelemetry = the same by hand with W3C propagation.extract/inject, BatchSpanProcessor discarding.',
+    ],
+  });
+  ctx.results.addData('loopback', data);
+}

@@ -1,0 +1,116 @@
+/**
+ * `npm run bench` — the benchmark suite of issue 8: our library against the vendors' own
+ * clients, interleaved round by round in one process, tables on stdout and
+ * `bench/results.json`.
+ *
+ * Usage: `node dist/bench/run.js [--quick] [--only=hot,e2e,heap,loopback,export] [--out=FILE]`.
+ * Without `--expose-gc` it re-spawns itself with that flag (the heap section needs it).
+ *
+ * @packageDocumentation
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import type { BenchContext } from './context';
+import { benchEndToEnd } from './endToEnd';
+import { benchExport } from './exportThroughput';
+import { benchHeap } from './heapPerSpan';
+import { benchHotPath } from './hotPath';
+import { benchLoopback } from './loopback';
+import type { ReceiverPorts } from './receivers';
+import { Results } from './report';
+import { loadOurs } from './ours';
+
+const SECTIONS = ['hot', 'e2e', 'heap', 'loopback', 'export'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; out: string } {
+  let quick = false;
+  let only = new Set<Section>(SECTIONS);
+  let out = path.resolve(__dirname, '..', '..', 'bench', 'results.json');
+  for (const a of argv) {
+    if (a === '--quick') quick = true;
+    else if (a.startsWith('--only=')) {
+      const want = a.slice(7).split(',').map((s) => s.trim());
+      const bad = want.filter((w) => !(SECTIONS as readonly string[]).includes(w));
+      if (bad.length) throw new Error(`--only: unknown section(s) ${bad.join(', ')}; known: ${SECTIONS.join(', ')}`);
+      only = new Set(want as Section[]);
+    } else if (a.startsWith('--out=')) out = path.resolve(a.slice(6));
+    else throw new Error(`unknown argument ${a}; usage: run.js [--quick] [--only=${SECTIONS.join(',')}] [--out=FILE]`);
+  }
+  return { quick, only, out };
+}
+
+function startReceiverProcess(): Promise<{ ports: ReceiverPorts; child: ChildProcess } | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'receivers.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let buf = '';
+    const timer = setTimeout(() => {
+      child.kill();
+      resolve(undefined);
+    }, 10_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        try {
+          resolve({ ports: JSON.parse(buf.slice(0, nl)) as ReceiverPorts, child });
+        } catch {
+          child.kill();
+          resolve(undefined);
+        }
+      }
+    });
+    child.on('error', () => {
+      clearTimeout(timer);
+      resolve(undefined);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const results = new Results(args.quick ? 'quick' : 'full');
+  const m = results.machine;
+  process.stdout.write(
+    `# traceandtrace benchmark (${results.mode})\n` +
+      `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node} (V8 ${m.v8}); ${m.platform}; ${m.date}\n`,
+  );
+  if (!loadOurs()) process.stdout.write('note: createTracer is not exported by src/index.ts yet: every "ours" row is n/a\n');
+  const started = Date.now();
+  const progress = (line: string): void => {
+    process.stderr.write(line);
+  };
+  const rec = await startReceiverProcess();
+  if (!rec) progress('! discard receivers did not start: adapter rows will fail\n');
+  const ctx: BenchContext = { quick: args.quick, results, ports: rec?.ports, progress };
+  try {
+    if (args.only.has('hot')) await benchHotPath(ctx);
+    if (args.only.has('e2e')) await benchEndToEnd(ctx);
+    if (args.only.has('heap')) await benchHeap(ctx);
+    if (args.only.has('loopback')) await benchLoopback(ctx);
+    if (args.only.has('export')) await benchExport(ctx);
+  } finally {
+    rec?.child.stdin?.end();
+    rec?.child.kill();
+  }
+  results.addData('elapsedSeconds', Math.round((Date.now() - started) / 1000));
+  results.write(args.out);
+  process.stdout.write(`\nwrote ${path.relative(process.cwd(), args.out)} in ${Math.round((Date.now() - started) / 1000)} s\n`);
+}
+
+if (typeof (globalThis as { gc?: unknown }).gc !== 'function' && !process.env.TRACEANDTRACE_BENCH_CHILD) {
+  const r = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, __filename, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, TRACEANDTRACE_BENCH_CHILD: '1' },
+  });
+  process.exit(r.status ?? 1);
+} else {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
