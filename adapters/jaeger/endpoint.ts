@@ -11,6 +11,7 @@
  *
  * @packageDocumentation
  */
+import { ConfigError } from '../../src';
 
 /** Default Jaeger agent port for Thrift binary (`emitBatch` as jaeger-client's Node sender speaks it). */
 export const DEFAULT_AGENT_PORT = 6832;
@@ -22,19 +23,8 @@ export type JaegerTarget =
   | { protocol: 'http'; url: URL }
   | { protocol: 'udp'; host: string; port: number };
 
-/**
- * An error naming the config key at fault; shaped like the core's `ConfigError`
- * (`name === 'ConfigError'`, `key`).
- */
-export interface JaegerConfigError extends Error {
-  key: string;
-}
-
-function configError(key: string, reason: string): JaegerConfigError {
-  const e = new Error(`${key}: ${reason}`) as JaegerConfigError;
-  e.name = 'ConfigError';
-  e.key = key;
-  return e;
+function configError(key: string, reason: string): ConfigError {
+  return new ConfigError(key, reason);
 }
 
 function redact(text: string): string {
@@ -53,7 +43,7 @@ function parsePort(raw: string, key: string, shown: string): number {
  * @param endpoint - `config.endpoint` (see the table above), optional
  * @param agentHost - `config.agentHost`, used when `endpoint` is absent
  * @returns the target
- * @throws a `ConfigError`-shaped error (`key` = `endpoint` or `agentHost`) for an unparsable
+ * @throws ConfigError (`key` = `endpoint` or `agentHost`) for an unparsable
  *   endpoint or an unsupported scheme; credentials in the URL are never part of the message.
  * @example
  * ```ts

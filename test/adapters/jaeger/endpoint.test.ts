@@ -1,3 +1,4 @@
+import { ConfigError } from '../../../src';
 import { parseJaegerEndpoint } from '../../../adapters/jaeger/endpoint';
 
 describe('parseJaegerEndpoint', () => {
@@ -21,6 +22,7 @@ describe('parseJaegerEndpoint', () => {
     for (const e of bad) {
       expect(() => parseJaegerEndpoint(e)).toThrow(expect.objectContaining({ name: 'ConfigError', key: 'endpoint' }));
     }
+    expect(() => parseJaegerEndpoint('nope')).toThrow(ConfigError);
     expect(() => parseJaegerEndpoint(undefined, 'bad host/x')).toThrow(expect.objectContaining({ key: 'agentHost' }));
     try {
       parseJaegerEndpoint('ftp://bob:hunter2@host/x');
