@@ -53,7 +53,8 @@ interface Sent {
  *
  * Memory is bounded by `maxPendingSpans` (held spans) plus `maxRememberedSegments` (ids of sent
  * segments, ~100 B each). Every plan is transactional: `plan()` computes, `commit()` applies,
- * so a failed send leaves the assembler exactly as before and a retried batch is not duplicated.
+ * so a failed send leaves the assembler exactly as before and a retried batch is not duplicated;
+ * spans already delivered (a retry racing a send that succeeded) are skipped.
  *
  * @example
  * ```ts
@@ -67,6 +68,8 @@ export class SegmentAssembler {
   private pending = new Map<string, Pending>();
   private pendingSpans = 0;
   private readonly sent = new Map<string, Sent>();
+  /** Spans already delivered: a batch retried after a send that did succeed (e.g. the pipeline timed out first) is not sent twice. */
+  private readonly delivered = new WeakSet<FinishedSpan>();
   private continuationSeq = 0;
   private readonly maxPendingSpans: number;
   private readonly maxPendingAgeMs: number;
@@ -112,6 +115,7 @@ export class SegmentAssembler {
     // Group the batch by segment, keeping end order.
     const groups = new Map<string, FinishedSpan[]>();
     for (const span of batch) {
+      if (this.delivered.has(span)) continue;
       const g = groups.get(span.segmentId);
       if (g === undefined) groups.set(span.segmentId, [span]);
       else g.push(span);
@@ -156,6 +160,7 @@ export class SegmentAssembler {
       segments,
       spanCount,
       commit: () => {
+        for (const seg of segments) for (const s of seg.spans) this.delivered.add(s.span);
         this.pending = next;
         this.pendingSpans = nextCount;
         this.continuationSeq = seq;

@@ -40,6 +40,14 @@ describe('SegmentAssembler', () => {
     expect(a.pendingSpanCount).toBe(0);
   });
 
+  it('skips spans already delivered when a batch is retried after a successful send', () => {
+    const a = new SegmentAssembler();
+    const batch = [span({ segmentId: 'S', segmentSpanIndex: 1 }), span({ segmentId: 'S', segmentSpanIndex: 0 })];
+    a.plan(batch, false).commit();
+    const again = a.plan(batch, true);
+    expect(again.segments).toHaveLength(0);
+  });
+
   it('uses the sw8 trace id the caller sent for the segment', () => {
     const a = new SegmentAssembler();
     const root = span({ segmentId: 'S', segmentSpanIndex: 0, remoteParent: true, remoteParentContext: sw8Parent() });

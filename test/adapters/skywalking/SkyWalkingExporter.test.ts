@@ -289,7 +289,7 @@ describe('SkyWalkingExporter against a stand-in OAP', () => {
 });
 
 describe('SkyWalkingExporter with a dead OAP', () => {
-  it('rejects with retryable (UNAVAILABLE), logs once, then delivers when the OAP is back on that port', async () => {
+  it('rejects with retryable (UNAVAILABLE), logs once, and counts held spans it cannot deliver at shutdown', async () => {
     logs.length = 0;
     const addr = await deadAddress();
     const e = new SkyWalkingExporter({ endpoint: addr, resource: resource(), logger, timeoutMs: 2000, management: false });
