@@ -18,7 +18,7 @@
  *
  * @packageDocumentation
  */
-import { registerBackend, type BackendContext, type BackendFactory, type TracerConfig } from '../../src';
+import { ConfigError, registerBackend, type BackendContext, type BackendFactory, type TracerConfig } from '../../src';
 import { ZipkinExporter } from './ZipkinExporter';
 
 export { ZipkinExporter } from './ZipkinExporter';
@@ -27,13 +27,6 @@ export { toZipkinSpan, encodeZipkinSpan, zipkinTraceId } from './toZipkinSpan';
 
 /** The path of Zipkin's v2 span intake. */
 const SPANS_PATH = '/api/v2/spans';
-
-function configError(key: string, reason: string): Error {
-  const err = new Error(`${key}: ${reason}`) as Error & { key: string };
-  err.name = 'ConfigError';
-  err.key = key;
-  return err;
-}
 
 /**
  * Resolves the Zipkin spans URL from `endpoint` / `agentHost`.
@@ -54,12 +47,12 @@ export function zipkinUrl(config: Pick<TracerConfig, 'endpoint' | 'agentHost'>):
   try {
     url = new URL(hasScheme ? raw : `http://${raw}`);
   } catch {
-    throw configError('endpoint', 'not a URL or host:port for the zipkin backend (e.g. http://127.0.0.1:9411/api/v2/spans)');
+    throw new ConfigError('endpoint', 'not a URL or host:port for the zipkin backend (e.g. http://127.0.0.1:9411/api/v2/spans)');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw configError('endpoint', `the zipkin backend speaks http(s), not ${url.protocol.replace(/:$/, '')}`);
+    throw new ConfigError('endpoint', `the zipkin backend speaks http(s), not ${url.protocol.replace(/:$/, '')}`);
   }
-  if (!url.hostname) throw configError('endpoint', 'has no host');
+  if (!url.hostname) throw new ConfigError('endpoint', 'has no host');
   if (!hasScheme && !url.port) url.port = '9411';
   if (url.pathname === '/' || url.pathname === '') url.pathname = SPANS_PATH;
   return url;

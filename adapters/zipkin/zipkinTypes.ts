@@ -6,7 +6,11 @@
  * - `model.Endpoint` declares only setters: the `serviceName`, `ipv4` and `port` fields the
  *   setters write (and that `JSON_V2.encode` serialises) are not declared;
  * - `Tracer` lacks `join(traceId)` (used by `Instrumentation.HttpServer`), `setTags(tags)` and
- *   the `localEndpoint` getter.
+ *   the `localEndpoint` getter;
+ * - `Instrumentation.HttpServer.recordRequest` types its header reader as the generic
+ *   `<T>(header: string) => option.IOption<T>`, which no real reader can satisfy without a
+ *   cast; at run time it reads header strings, so an overload taking
+ *   `(header: string) => option.IOption<string>` is added.
  * (`TraceId`'s constructor also declares `spanId` optional although it throws without one;
  * a constructor cannot be augmented, so the adapter simply always passes it.)
  *
@@ -27,7 +31,7 @@
  * ```
  * @packageDocumentation
  */
-import 'zipkin';
+import type { model as ZipkinModel, option as ZipkinOption, TraceId as ZipkinTraceId } from 'zipkin';
 
 declare module 'zipkin' {
   namespace model {
@@ -49,11 +53,18 @@ declare module 'zipkin' {
      * (zipkin-js's default) it returns the same ids and marks them shared; with
      * `supportsJoin: false` it returns a new child id.
      */
-    join(traceId: TraceId): TraceId;
+    join(traceId: ZipkinTraceId): ZipkinTraceId;
     /** Adds tags (`recordBinary` each) to the span of the current trace id. */
     setTags(tags: { [key: string]: string | number | boolean }): void;
     /** The tracer's local endpoint (service name, optional ipv4/port). */
-    readonly localEndpoint: model.Endpoint;
+    readonly localEndpoint: ZipkinModel.Endpoint;
+  }
+
+  namespace Instrumentation {
+    /** The header reader `recordRequest` really calls: header name in, optional string out. */
+    interface HttpServer {
+      recordRequest(method: string, requestUrl: string, readHeader: (header: string) => ZipkinOption.IOption<string>): ZipkinTraceId;
+    }
   }
 }
 

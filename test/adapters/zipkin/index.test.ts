@@ -1,5 +1,5 @@
 import { zipkinBackend, zipkinUrl, ZipkinExporter } from '../../../adapters/zipkin';
-import { getBackendFactory, type Logger, type TracerConfig } from '../../../src';
+import { ConfigError, getBackendFactory, type Logger, type TracerConfig } from '../../../src';
 import { makeSpan, resource } from './fixtures';
 import { startZipkinStandIn } from './standin';
 
@@ -30,7 +30,7 @@ describe('zipkin backend factory', () => {
     } catch (e) {
       err = e as Error & { key?: string };
     }
-    expect(err?.name).toBe('ConfigError');
+    expect(err).toBeInstanceOf(ConfigError);
     expect(err?.key).toBe('endpoint');
     expect(err?.message).toMatch(/^endpoint: /);
   });

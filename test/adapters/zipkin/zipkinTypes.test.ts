@@ -6,7 +6,7 @@
  * shapes. Run time (jest): each of those members really exists on the package's objects and
  * behaves as declared.
  */
-import { Annotation, BatchRecorder, ExplicitContext, jsonEncoder, model, option, Tracer, TraceId } from 'zipkin';
+import { Annotation, BatchRecorder, Instrumentation, ExplicitContext, jsonEncoder, model, option, Tracer, TraceId } from 'zipkin';
 import '../../../adapters/zipkin/zipkinTypes';
 
 /** Exact type equality: compiles only when A and B are the same type. */
@@ -55,6 +55,18 @@ describe('zipkin declarations match the package at run time', () => {
     });
     expect(spans).toHaveLength(1);
     expect(spans[0].tags).toEqual({ a: 'x', b: '2' });
+  });
+
+  test('Instrumentation.HttpServer.recordRequest takes a plain string header reader', () => {
+    const headers: Record<string, string> = { 'x-b3-traceid': 'a2fb4a1d1a96d312', 'x-b3-spanid': '0020000000000002', 'x-b3-sampled': '1' };
+    // Compiles only with our overload: the package declares the reader as <T>(h) => IOption<T>.
+    const read = (name: string): option.IOption<string> => {
+      const v = headers[name.toLowerCase()];
+      return v === undefined ? option.None : new option.Some(v);
+    };
+    const server = new Instrumentation.HttpServer({ tracer, port: 8080 });
+    const id: TraceId = tracer.scoped(() => server.recordRequest('GET', '/x', read));
+    expect([id.traceId, id.spanId]).toEqual(['a2fb4a1d1a96d312', '0020000000000002']);
   });
 
   test('model.Endpoint has the serviceName/ipv4/port fields its setters write', () => {

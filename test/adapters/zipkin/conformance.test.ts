@@ -1,0 +1,4 @@
+import { runConformanceSuite } from '../../conformance/suite';
+import { zipkinHarness } from './standin';
+
+runConformanceSuite(zipkinHarness);
