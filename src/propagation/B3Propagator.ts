@@ -137,7 +137,7 @@ export class B3Propagator implements Propagator {
  * sampling-only. Never throws.
  * @internal
  */
-export function parseB3Single(value: string): SpanContext | undefined {
+function parseB3Single(value: string): SpanContext | undefined {
   const parts = value.split('-');
   if (parts.length < 2 || parts.length > 4) return undefined;
   const traceId = b3TraceId(parts[0]);

@@ -75,17 +75,26 @@ export class CompositePropagator implements Propagator {
     }
     if (!found) return undefined;
     try {
-      const { maxBaggageItems, maxBaggageBytes } = this.options;
-      const baggage = boundBaggage(Object.entries(found.baggage ?? {}), maxBaggageItems, maxBaggageBytes);
+      // Collect the other formats' baggage first: in the common case there is none, and the
+      // winning context is returned as is (no copy).
+      let extra: Array<Record<string, string>> | undefined;
       for (let i = 0; i < this.extractors.length; i++) {
         const p = this.extractors[i]!;
         if (i === winner || !isBaggageExtractor(p)) continue;
         try {
-          boundBaggage(Object.entries(p.extractBaggage(carrier, getter)), maxBaggageItems, maxBaggageBytes, baggage);
+          const b = p.extractBaggage(carrier, getter);
+          for (const _k in b) {
+            (extra ??= []).push(b);
+            break;
+          }
         } catch {
           // skip this source
         }
       }
+      if (!extra) return found;
+      const { maxBaggageItems, maxBaggageBytes } = this.options;
+      const baggage = boundBaggage(Object.entries(found.baggage ?? {}), maxBaggageItems, maxBaggageBytes);
+      for (const b of extra) boundBaggage(Object.entries(b), maxBaggageItems, maxBaggageBytes, baggage);
       return { ...found, baggage };
     } catch {
       return found;

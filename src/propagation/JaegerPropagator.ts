@@ -31,6 +31,18 @@ const FLAGS_RE = /^[0-9a-fA-F]{1,2}$/;
 /** A debug id is kept only when it is short visible ASCII. */
 const DEBUG_ID_RE = /^[\x21-\x7e](?:[\x20-\x7e]{0,254}[\x21-\x7e])?$/;
 
+/** True when `name` is `uberctx-` (any case) followed by at least one character; no allocation. */
+function hasBaggagePrefix(name: string): boolean {
+  const n = BAGGAGE_PREFIX.length;
+  if (name.length <= n) return false;
+  for (let i = 0; i < n; i++) {
+    let c = name.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== BAGGAGE_PREFIX.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 const FLAG_SAMPLED = 0x1;
 const FLAG_DEBUG = 0x2;
 
@@ -40,7 +52,7 @@ const FLAG_DEBUG = 0x2;
  * `undefined` when invalid or when the trace or span id is zero. Never throws.
  * @internal
  */
-export function parseUberTraceId(
+function parseUberTraceId(
   raw: string,
 ): { traceId: string; spanId: string; parentSpanId?: string; flags: number } | undefined {
   const value = raw.indexOf('%') === -1 ? raw : percentDecode(raw);
@@ -160,7 +172,7 @@ export class JaegerPropagator implements Propagator, BaggageExtractor {
       const { maxBaggageItems, maxBaggageBytes, maxHeaderLength } = this.options;
       const entries: Array<[string, string]> = [];
       for (const name of carrierKeys(carrier, getter)) {
-        if (name.length <= BAGGAGE_PREFIX.length || name.slice(0, BAGGAGE_PREFIX.length).toLowerCase() !== BAGGAGE_PREFIX) continue;
+        if (!hasBaggagePrefix(name)) continue;
         const key = name.slice(BAGGAGE_PREFIX.length).toLowerCase();
         if (!TOKEN_RE.test(key)) continue;
         const value = readHeader(carrier, getter, name, maxHeaderLength);

@@ -122,7 +122,7 @@ function cleanText(s: unknown, maxBytes: number): string {
  * sampling flag. `undefined` when invalid. Never throws.
  * @internal
  */
-export function parseSw8(value: string): { sampled: boolean; data: Sw8Data } | undefined {
+function parseSw8(value: string): { sampled: boolean; data: Sw8Data } | undefined {
   const parts = value.split('-');
   if (parts.length !== 8) return undefined;
   const [sample, t, seg, idx, svc, inst, ep, addr] = parts as [string, string, string, string, string, string, string, string];

@@ -26,7 +26,7 @@ const VALUE_RE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
  * member is skipped; the others are kept. Never throws.
  * @internal
  */
-export function parseBaggageHeader(header: string): Array<[string, string]> {
+function parseBaggageHeader(header: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const member of header.split(',')) {
     const semi = member.indexOf(';');

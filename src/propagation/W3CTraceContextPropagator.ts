@@ -30,7 +30,7 @@ const TS_LONG_MEMBER = 128;
  * header is invalid (the spec says an unparsable tracestate must not be propagated).
  * @internal
  */
-export function parseTraceState(value: string): string[] | undefined {
+function parseTraceState(value: string): string[] | undefined {
   const members: string[] = [];
   const keys = new Set<string>();
   for (const part of value.split(',')) {
@@ -148,7 +148,7 @@ export class W3CTraceContextPropagator implements Propagator {
  * `undefined` when invalid. Never throws.
  * @internal
  */
-export function parseTraceParent(tp: string): { traceId: string; spanId: string; sampled: boolean } | undefined {
+function parseTraceParent(tp: string): { traceId: string; spanId: string; sampled: boolean } | undefined {
   if (tp.length < 55) return undefined;
   const version = tp.slice(0, 2);
   if (!HEX2_RE.test(version) || version === 'ff') return undefined;

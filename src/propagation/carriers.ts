@@ -43,14 +43,33 @@ function normalise(value: unknown, lowerKey: string): string | undefined {
   return undefined;
 }
 
+/** ASCII case-insensitive equality of `a` with the lower-case string `lower`, without allocating. */
+function equalsLower(a: string, lower: string): boolean {
+  if (a.length !== lower.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    let c = a.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 function lookup(carrier: unknown, key: string): string | undefined {
   if (carrier === null || typeof carrier !== 'object') return undefined;
   const obj = carrier as Record<string, unknown>;
   const lower = key.toLowerCase();
-  if (hasOwn(obj, key) && obj[key] !== undefined) return normalise(obj[key], lower);
-  if (lower !== key && hasOwn(obj, lower) && obj[lower] !== undefined) return normalise(obj[lower], lower);
-  for (const k of Object.keys(obj)) {
-    if (k.length === key.length && k !== key && k.toLowerCase() === lower && obj[k] !== undefined) return normalise(obj[k], lower);
+  // Inherited members (toString, …) are functions/objects, which normalise() rejects.
+  let v = obj[key];
+  if (v !== undefined) return normalise(v, lower);
+  if (lower !== key) {
+    v = obj[lower];
+    if (v !== undefined) return normalise(v, lower);
+  }
+  for (const k in obj) {
+    if (k !== key && k !== lower && equalsLower(k, lower) && hasOwn(obj, k)) {
+      v = obj[k];
+      if (v !== undefined) return normalise(v, lower);
+    }
   }
   return undefined;
 }
@@ -283,6 +302,3 @@ export function functionSetter(set: (key: string, value: string) => void): Carri
     }
   };
 }
-
-/** @internal Exported for tests: the list-valued header names. */
-export const LIST_VALUED_HEADERS: ReadonlySet<string> = LIST_HEADERS;

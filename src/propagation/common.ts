@@ -69,9 +69,22 @@ export function resolvePropagatorOptions(options?: PropagatorOptions): ResolvedP
   };
 }
 
-const TRACE_ID_RE = /^[0-9a-f]{32}$/;
-const SPAN_ID_RE = /^[0-9a-f]{16}$/;
-const ZERO_RE = /^0+$/;
+/** True when `s` is exactly `n` lower-case hex characters, not all zeros (a char-code loop: this is on the hot path). */
+function isNonZeroLowerHex(s: unknown, n: number): boolean {
+  if (typeof s !== 'string' || s.length !== n) return false;
+  let nonZero = false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      if (c !== 0x30) nonZero = true;
+    } else if (c >= 0x61 && c <= 0x66) {
+      nonZero = true;
+    } else {
+      return false;
+    }
+  }
+  return nonZero;
+}
 
 /**
  * True for a 32-character lower-case hex trace id that is not all zeros.
@@ -83,7 +96,7 @@ const ZERO_RE = /^0+$/;
  * ```
  */
 export function isValidTraceId(id: unknown): id is string {
-  return typeof id === 'string' && TRACE_ID_RE.test(id) && !ZERO_RE.test(id);
+  return isNonZeroLowerHex(id, 32);
 }
 
 /**
@@ -95,10 +108,17 @@ export function isValidTraceId(id: unknown): id is string {
  * ```
  */
 export function isValidSpanId(id: unknown): id is string {
-  return typeof id === 'string' && SPAN_ID_RE.test(id) && !ZERO_RE.test(id);
+  return isNonZeroLowerHex(id, 16);
 }
 
-/** Left-pad a hex string with zeros to `width` characters. @internal */
+/**
+ * Left-pad a hex string with zeros to `width` characters.
+ * @internal
+ * @example
+ * ```ts
+ * padHex('abc', 16); // '0000000000000abc'
+ * ```
+ */
 export function padHex(hex: string, width: number): string {
   return hex.length >= width ? hex : '0'.repeat(width - hex.length) + hex;
 }
@@ -107,12 +127,23 @@ export function padHex(hex: string, width: number): string {
  * The shortest standard form of a trace id for formats that allow 64-bit ids (B3, Jaeger):
  * the low 16 hex characters when the high half is zero, else all 32.
  * @internal
+ * @example
+ * ```ts
+ * compactTraceId('0000000000000000463ac35c9f6413ad'); // '463ac35c9f6413ad'
+ * ```
  */
 export function compactTraceId(traceId: string): string {
   return traceId.startsWith('0000000000000000') ? traceId.slice(16) : traceId;
 }
 
-/** A string of only spaces/tabs trimmed at both ends (HTTP optional white space). @internal */
+/**
+ * `s` with spaces/tabs (HTTP optional white space) trimmed at both ends.
+ * @internal
+ * @example
+ * ```ts
+ * trimOws(' \tabc '); // 'abc'
+ * ```
+ */
 export function trimOws(s: string): string {
   let start = 0;
   let end = s.length;
@@ -126,6 +157,10 @@ export function trimOws(s: string): string {
  * value longer than `maxLength` yields `undefined`; arrays yield their first string element;
  * numbers are stringified; surrounding spaces/tabs are trimmed; an empty result is `undefined`.
  * @internal
+ * @example
+ * ```ts
+ * readHeader({ b3: ' 0 ' }, headerGetter, 'b3', 8192); // '0'
+ * ```
  */
 export function readHeader<C>(carrier: C, getter: CarrierGetter<C>, key: string, maxLength: number): string | undefined {
   let raw: unknown;
@@ -141,9 +176,7 @@ export function readHeader<C>(carrier: C, getter: CarrierGetter<C>, key: string,
   return v.length === 0 ? undefined : v;
 }
 
-/** Visible ASCII, single inner spaces allowed, no leading/trailing space: safe for HTTP/1.1, HTTP/2 and gRPC metadata. */
-const SAFE_VALUE_RE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
-/** RFC 7230 token: a valid header field name. */
+/** RFC 7230 token: a valid header field name (and W3C baggage key). @internal */
 export const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
@@ -157,13 +190,25 @@ export const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * ```
  */
 export function isSafeHeaderValue(value: unknown, maxLength = DEFAULT_MAX_HEADER_LENGTH): value is string {
-  return typeof value === 'string' && value.length <= maxLength && SAFE_VALUE_RE.test(value);
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) return false;
+  // visible ASCII with inner spaces only: safe for HTTP/1.1, HTTP/2 and gRPC metadata
+  const last = value.length - 1;
+  if (value.charCodeAt(0) === 0x20 || value.charCodeAt(last) === 0x20) return false;
+  for (let i = 0; i <= last; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
 }
 
 /**
  * Write one header through `setter` when both name and value are safe (see
  * {@link isSafeHeaderValue}); a throwing setter is swallowed. Returns whether it was written.
  * @internal
+ * @example
+ * ```ts
+ * writeHeader(out, headerSetter, 'b3', 'a\r\nb', 8192); // false, nothing written
+ * ```
  */
 export function writeHeader<C>(carrier: C, setter: CarrierSetter<C>, key: string, value: string, maxLength: number): boolean {
   if (!TOKEN_RE.test(key) || !isSafeHeaderValue(value, maxLength)) return false;
@@ -175,7 +220,14 @@ export function writeHeader<C>(carrier: C, setter: CarrierSetter<C>, key: string
   }
 }
 
-/** Number of bytes of `s` in UTF-8. @internal */
+/**
+ * Number of bytes of `s` in UTF-8.
+ * @internal
+ * @example
+ * ```ts
+ * utf8Length('ü'); // 2
+ * ```
+ */
 export function utf8Length(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
@@ -185,6 +237,11 @@ export function utf8Length(s: string): number {
  * sequences become U+FFFD (as the W3C Baggage spec asks); a `%` not followed by two hex
  * digits is kept literally. Never throws.
  * @internal
+ * @example
+ * ```ts
+ * percentDecode('DF%2028'); // 'DF 28'
+ * percentDecode('%FFx'); // '\uFFFDx'
+ * ```
  */
 export function percentDecode(s: string): string {
   if (s.indexOf('%') === -1) return s;
@@ -218,6 +275,10 @@ const UNRESERVED_RE = /[A-Za-z0-9\-_.!~*'()]/;
  * Percent-encode `s` as UTF-8 like `encodeURIComponent`, but never throws: a lone surrogate
  * is encoded as U+FFFD. The result is visible ASCII only.
  * @internal
+ * @example
+ * ```ts
+ * percentEncode('a b\r\n'); // 'a%20b%0D%0A'
+ * ```
  */
 export function percentEncode(s: string): string {
   try {
@@ -236,8 +297,12 @@ export function percentEncode(s: string): string {
  * Keep baggage entries while they fit: at most `maxItems` entries and `maxBytes` UTF-8 bytes
  * of keys + values. An entry that would exceed the byte budget is skipped (smaller later ones
  * may still fit). Non-string keys/values, empty keys and the key `__proto__` are dropped.
- * The first occurrence of a key wins.
+ * The first occurrence of a key wins. Returns `into` (a new object by default).
  * @internal
+ * @example
+ * ```ts
+ * boundBaggage([['a', '1'], ['b', '2']], 1, 8192); // { a: '1' }
+ * ```
  */
 export function boundBaggage(
   entries: Iterable<readonly [string, string]>,
@@ -264,6 +329,10 @@ export function boundBaggage(
 /**
  * The string entries of a baggage record, safely (a non-object yields none).
  * @internal
+ * @example
+ * ```ts
+ * baggageEntries({ a: '1', n: 2 }); // [['a', '1']]
+ * ```
  */
 export function baggageEntries(baggage: unknown): Array<[string, string]> {
   if (baggage === null || typeof baggage !== 'object') return [];
@@ -298,6 +367,10 @@ export type KeyedCarrierGetter<C> = CarrierGetter<C> & { keys?: (carrier: C) => 
  * List the keys of a carrier (see {@link KeyedCarrierGetter}). Never throws; returns `[]`
  * when the carrier cannot be enumerated.
  * @internal
+ * @example
+ * ```ts
+ * carrierKeys(new Metadata(), metadataGetter); // keys of md.getMap()
+ * ```
  */
 export function carrierKeys<C>(carrier: C, getter: CarrierGetter<C>): string[] {
   try {
