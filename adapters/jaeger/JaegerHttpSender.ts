@@ -45,7 +45,8 @@ export function exportError(message: string, retryable: boolean): ExportError {
  * and a keep-alive agent whose idle sockets do not hold the process open.
  *
  * Errors: `send()` rejects (never throws) with an {@link ExportError}; `retryable` is true for
- * connection errors, timeouts, HTTP 5xx and 429, false for other 4xx.
+ * connection errors, timeouts, HTTP 5xx, 429 and 408, false for other 4xx and for TLS
+ * certificate verification failures.
  *
  * @see https://www.jaegertracing.io/docs/latest/apis/#thrift-over-http-stable
  * @example
@@ -122,7 +123,10 @@ export class JaegerHttpSender {
           req.destroy();
         });
         req.on('error', (err: NodeJS.ErrnoException) => {
-          done(exportError(`jaeger collector ${this.target} unreachable: ${err.code ?? err.message}`, true));
+          const code = err.code ?? err.message;
+          // A certificate the client does not trust will not become trusted by retrying.
+          const tlsRejected = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code);
+          done(exportError(`jaeger collector ${this.target} ${tlsRejected ? 'TLS verification failed' : 'unreachable'}: ${code}`, !tlsRejected));
         });
         req.end(body);
       } catch (err) {

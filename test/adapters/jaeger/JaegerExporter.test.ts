@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { ExportError, FinishedSpan } from '../../../src';
 import { JaegerExporter } from '../../../adapters/jaeger/JaegerExporter';
@@ -308,5 +310,25 @@ describe('JaegerExporter over UDP (Thrift binary Agent::emitBatch)', () => {
     const logger = recordingLogger();
     exporter = new JaegerExporter({ resource, endpoint: 'udp://127.0.0.1:6831', logger });
     expect(logger.messages.filter((m) => m.includes('6831'))).toHaveLength(1);
+  });
+});
+
+describe('JaegerExporter over HTTPS', () => {
+  // A self-signed test certificate for 127.0.0.1 (test fixture only).
+  const cert = fs.readFileSync(path.join(__dirname, 'tls', 'cert.pem'));
+  const key = fs.readFileSync(path.join(__dirname, 'tls', 'key.pem'));
+
+  it('trusts a custom CA (reporter.tls.ca) and refuses an unknown self-signed certificate', async () => {
+    const collector = await startJaegerCollector({ tls: { key, cert } });
+    expect(collector.url.startsWith('https://')).toBe(true);
+    const trusted = new JaegerExporter({ resource, endpoint: collector.url, reporter: { tls: { ca: cert } } });
+    await trusted.export([makeSpan({ name: 'over-tls' })]);
+    expect(collector.spans.map((s) => s.operationName)).toEqual(['over-tls']);
+    const untrusted = new JaegerExporter({ resource, endpoint: collector.url });
+    await expect(untrusted.export([makeSpan()])).rejects.toMatchObject({ name: 'ExportError', retryable: false });
+    expect(collector.spans).toHaveLength(1);
+    await trusted.shutdown();
+    await untrusted.shutdown();
+    await collector.stop();
   });
 });

@@ -10,6 +10,7 @@
 import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { BackendHarness, ReceivedSpan, RunningStandIn } from '../../conformance/harness';
@@ -219,19 +220,21 @@ function waiter(count: () => number): (n: number, timeoutMs?: number) => Promise
 /**
  * Start a Jaeger collector stand-in: `POST /api/traces` with `Content-Type: application/x-thrift`
  * and a Thrift binary `Batch` body → 202; optional basic auth (401 without the right
- * credentials); a body that does not decode → 400.
+ * credentials); a body that does not decode → 400. With `tls`, it serves HTTPS.
  *
  * @example
  * ```ts
  * const collector = await startJaegerCollector({ user: 'u', password: 'p' });
  * ```
  */
-export async function startJaegerCollector(opts: { user?: string; password?: string } = {}): Promise<CollectorStandIn> {
+export async function startJaegerCollector(
+  opts: { user?: string; password?: string; tls?: { key: string | Buffer; cert: string | Buffer } } = {},
+): Promise<CollectorStandIn> {
   const spans: DecodedSpan[] = [];
   const requests: CollectorStandIn['requests'] = [];
   let forced: number | undefined;
   const expectedAuth = opts.user !== undefined ? 'Basic ' + Buffer.from(`${opts.user}:${opts.password ?? ''}`).toString('base64') : undefined;
-  const server = http.createServer((req, res) => {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -256,11 +259,12 @@ export async function startJaegerCollector(opts: { user?: string; password?: str
       });
       res.writeHead(status).end();
     });
-  });
+  };
+  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/api/traces`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}/api/traces`,
     spans,
     requests,
     setStatus: (s) => {
