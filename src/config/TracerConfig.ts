@@ -107,7 +107,12 @@ export interface TracerConfig {
   reporter?: ReporterConfig;
   /** Process tags added to every span's resource. */
   tags?: Record<string, string>;
-  /** Record the caller (function, file:line) on each span as tag `caller`. Default true. */
+  /**
+   * Record the caller (function, file:line) on each span as tag `caller`, as go-zero does.
+   * Default true. The call site is captured once per operation name and reused (a stack
+   * capture costs several µs), so two call sites sharing one operation name both report the
+   * first one.
+   */
   recordCaller?: boolean;
   /** URL paths (exact strings or RegExps) that HTTP integrations do not trace, e.g. health checks. */
   ignorePaths?: Array<string | RegExp>;

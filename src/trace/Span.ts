@@ -116,7 +116,7 @@ export class Span implements FinishedSpan {
   _nextIndex = 1;
   /** @internal number of attributes set. */
   private _attributeCount = 0;
-  /** @internal captured call site, formatted lazily at export (see Tracer). */
+  /** @internal captured call site, shared per operation name and formatted at export (see Tracer). */
   _callSite: object | undefined;
 
   /** @internal use the Tracer's factory methods. */
