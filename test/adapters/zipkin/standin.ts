@@ -19,6 +19,8 @@
  * - `tags`: an object of string → string; `annotations`: an array of {timestamp: positive
  *   integer µs, value: string}; `debug`/`shared`: booleans;
  * - unknown top-level fields are rejected (Zipkin would skip them; here they reveal a bug).
+ * Accepted spans are normalised as Zipkin stores them: a 32-hex trace id whose high 64 bits
+ * are zero becomes its low 16 hex.
  *
  * @packageDocumentation
  */
@@ -293,6 +295,9 @@ export async function startZipkinStandIn(initialMode: StandInMode = 'ok'): Promi
         answer(400, decoded.error);
         return;
       }
+      // Zipkin stores a 32-hex trace id whose high 64 bits are zero as its low 16 hex
+      // (zipkin2.Span.normalizeTraceId), so 64-bit and padded spans of one trace join.
+      for (const sp of decoded) if (sp.traceId.startsWith('0000000000000000')) sp.traceId = sp.traceId.slice(16);
       spans.push(...decoded);
       rec.spanCount = decoded.length;
       answer(202);
