@@ -1,0 +1,104 @@
+import { Metadata } from '@grpc/grpc-js';
+import {
+  boundBaggage,
+  carrierKeys,
+  compactTraceId,
+  isBaggageExtractor,
+  isSafeHeaderValue,
+  isValidSpanId,
+  isValidTraceId,
+  percentDecode,
+  percentEncode,
+  readHeader,
+  resolvePropagatorOptions,
+  writeHeader,
+} from '../../../src/propagation/common';
+import { B3Propagator } from '../../../src/propagation/B3Propagator';
+import { JaegerPropagator } from '../../../src/propagation/JaegerPropagator';
+import { headerGetter, metadataGetter } from '../../../src/propagation/carriers';
+import { recordSetter } from './helpers';
+
+describe('propagation/common', () => {
+  test('id validation: exact length, lower-case hex, not all zeros', () => {
+    expect(isValidTraceId('4bf92f3577b34da6a3ce929d0e0e4736')).toBe(true);
+    expect(isValidTraceId('4BF92F3577B34DA6A3CE929D0E0E4736')).toBe(false);
+    expect(isValidTraceId('0'.repeat(32))).toBe(false);
+    expect(isValidTraceId('0'.repeat(31) + '1')).toBe(true);
+    expect(isValidTraceId('4bf92f3577b34da6a3ce929d0e0e473')).toBe(false);
+    expect(isValidTraceId(42)).toBe(false);
+    expect(isValidSpanId('00f067aa0ba902b7')).toBe(true);
+    expect(isValidSpanId('00f067aa0ba902bg')).toBe(false);
+    expect(isValidSpanId('0000000000000000')).toBe(false);
+    expect(compactTraceId('0000000000000000463ac35c9f6413ad')).toBe('463ac35c9f6413ad');
+    expect(compactTraceId('1000000000000000463ac35c9f6413ad')).toBe('1000000000000000463ac35c9f6413ad');
+  });
+
+  test('safe header values: visible ASCII, inner spaces, bounded', () => {
+    expect(isSafeHeaderValue('a b')).toBe(true);
+    for (const bad of ['', ' a', 'a ', 'a\r\nb', 'a\nb', 'a\u0000', 'ü', 'a\tb', '\u007f']) expect(isSafeHeaderValue(bad)).toBe(false);
+    expect(isSafeHeaderValue('x'.repeat(8193))).toBe(false);
+    expect(isSafeHeaderValue('x'.repeat(10), 5)).toBe(false);
+  });
+
+  test('writeHeader refuses unsafe names/values and swallows setter errors', () => {
+    const out: Record<string, string> = {};
+    expect(writeHeader(out, recordSetter, 'ok', 'v', 100)).toBe(true);
+    expect(writeHeader(out, recordSetter, 'bad name', 'v', 100)).toBe(false);
+    expect(writeHeader(out, recordSetter, 'x', 'a\r\nb', 100)).toBe(false);
+    expect(writeHeader(out, () => { throw new Error('x'); }, 'y', 'v', 100)).toBe(false);
+    expect(out).toEqual({ ok: 'v' });
+  });
+
+  test('readHeader: trims OWS, bounds length, tolerates odd getters', () => {
+    expect(readHeader({ a: ' \tv ' }, headerGetter, 'a', 100)).toBe('v');
+    expect(readHeader({ a: '   ' }, headerGetter, 'a', 100)).toBeUndefined();
+    expect(readHeader({ a: 'x'.repeat(101) }, headerGetter, 'a', 100)).toBeUndefined();
+    expect(readHeader({}, () => ['first', 'second'] as unknown as string, 'a', 100)).toBe('first');
+    expect(readHeader({}, () => 7 as unknown as string, 'a', 100)).toBe('7');
+    expect(readHeader({}, () => ({}) as unknown as string, 'a', 100)).toBeUndefined();
+  });
+
+  test('percent encoding round trips any string, including lone surrogates', () => {
+    for (const s of ['plain', 'a b,c;d=e%f', 'Grüße 🌍', '\r\n\u0000', '']) expect(percentDecode(percentEncode(s))).toBe(s);
+    expect(percentEncode('\uD800')).toBe('%EF%BF%BD');
+    expect(percentDecode('%E2%82')).toBe('\uFFFD');
+    expect(percentDecode('%zz%4')).toBe('%zz%4');
+    expect(percentDecode('ü%20')).toBe('ü ');
+  });
+
+  test('boundBaggage: count, bytes, first key wins, no __proto__', () => {
+    expect(boundBaggage([['a', '1'], ['b', '2'], ['c', '3']], 2, 100)).toEqual({ a: '1', b: '2' });
+    expect(boundBaggage([['big', 'x'.repeat(10)], ['s', '1']], 10, 5)).toEqual({ s: '1' });
+    expect(boundBaggage([['a', '1'], ['a', '2']], 10, 100)).toEqual({ a: '1' });
+    const b = boundBaggage([['__proto__', 'x']], 10, 100);
+    expect(Object.keys(b)).toEqual([]);
+    expect(Object.getPrototypeOf(b)).toBe(Object.prototype);
+    // into an existing record: its content counts toward the limits
+    expect(boundBaggage([['c', '3']], 2, 100, { a: '1', b: '2' })).toEqual({ a: '1', b: '2' });
+  });
+
+  test('resolvePropagatorOptions: defaults for missing or bad values', () => {
+    expect(resolvePropagatorOptions()).toEqual({ maxBaggageItems: 64, maxBaggageBytes: 8192, maxHeaderLength: 8192 });
+    expect(resolvePropagatorOptions({ maxBaggageItems: -1, maxBaggageBytes: NaN, maxHeaderLength: 100.7 })).toEqual({
+      maxBaggageItems: 64,
+      maxBaggageBytes: 8192,
+      maxHeaderLength: 100,
+    });
+  });
+
+  test('carrierKeys: objects, Maps, Metadata, getter.keys, garbage', () => {
+    expect(carrierKeys({ a: 1, b: 2 }, headerGetter as never)).toEqual(['a', 'b']);
+    expect(carrierKeys(new Map([['m', 'v']]), (() => undefined) as never)).toEqual(['m']);
+    const md = new Metadata();
+    md.set('uberctx-a', '1');
+    expect(carrierKeys(md, metadataGetter)).toEqual(['uberctx-a']);
+    expect(carrierKeys('str', (() => undefined) as never)).toEqual([]);
+    const throwing = Object.assign(() => undefined, { keys: () => { throw new Error('x'); } });
+    expect(carrierKeys({}, throwing)).toEqual([]);
+  });
+
+  test('isBaggageExtractor', () => {
+    expect(isBaggageExtractor(new JaegerPropagator())).toBe(true);
+    expect(isBaggageExtractor(new B3Propagator())).toBe(false);
+  });
+});
