@@ -5,10 +5,24 @@ import { mergeConfig } from './mergeConfig';
 import { checkBackend, checkConfigFields, PROPAGATION_FORMATS, SAMPLER_TYPES, suggest, type KeyOf, type KeyOrigin } from './validate';
 import { loadYamlConfigFile } from './yaml';
 
-/** An environment: variable name → value (as `process.env`). */
+/**
+ * An environment: variable name → value (as `process.env`).
+ *
+ * @example
+ * ```ts
+ * configFromEnv({ TRACE_TYPE: 'zipkin' } satisfies Env);
+ * ```
+ */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** Options of {@link configFromEnv}. */
+/**
+ * Options of {@link configFromEnv}.
+ *
+ * @example
+ * ```ts
+ * configFromEnv(process.env, { backend: 'jaeger' }); // JAEGER_ENDPOINT applies
+ * ```
+ */
 export interface ConfigFromEnvOptions {
   /**
    * The backend the caller's explicit config selects, when the environment does not
@@ -45,7 +59,7 @@ type SamplerLayer = { type?: SamplerConfig['type']; param?: number; samplingEndp
  * | `TRACE_CONFIG` | (YAML file, see `configFromYaml`) | path |
  * | `TRACE_DISABLED` | disabled | true, false, 1, 0 |
  * | `JAEGER_SERVICE_NAME`, `JAEGER_ENDPOINT`, `JAEGER_AGENT_HOST`, `JAEGER_AGENT_PORT` (→ `udp://host:port`), `JAEGER_USER`, `JAEGER_PASSWORD`, `JAEGER_SAMPLER_TYPE`, `JAEGER_SAMPLER_PARAM`, `JAEGER_SAMPLER_MANAGER_HOST_PORT` (→ `http://host:port/sampling`), `JAEGER_SAMPLING_ENDPOINT`, `JAEGER_SAMPLER_REFRESH_INTERVAL` (ms), `JAEGER_REPORTER_LOG_SPANS`, `JAEGER_REPORTER_FLUSH_INTERVAL` (ms), `JAEGER_REPORTER_MAX_QUEUE_SIZE`, `JAEGER_REPORTER_TIMEOUT` (ms), `JAEGER_TAGS` (`k=v,k2=${ENV_VAR:default}`), `JAEGER_DISABLED` | as jaeger-client's `initTracerFromEnv`, but booleans strict | |
- * | `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES` (`k=v,…` percent-decoded; service.name, service.instance.id, rest → tags), `OTEL_TRACES_EXPORTER` (backend), `OTEL_EXPORTER_OTLP_ENDPOINT` (+ `/v1/traces` for HTTP), `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (as is), `OTEL_EXPORTER_OTLP[_TRACES]_PROTOCOL` (grpc → `grpc://`), `OTEL_EXPORTER_OTLP[_TRACES]_HEADERS`, `OTEL_EXPORTER_OTLP[_TRACES]_TIMEOUT` (ms), `OTEL_TRACES_SAMPLER` + `OTEL_TRACES_SAMPLER_ARG`, `OTEL_PROPAGATORS`, `OTEL_SDK_DISABLED` | as the OpenTelemetry SDK environment spec | |
+ * | `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES` (`k=v,…` percent-decoded; service.name, service.instance.id, rest → tags), `OTEL_TRACES_EXPORTER` (backend), `OTEL_EXPORTER_OTLP_ENDPOINT` (+ `/v1/traces` for HTTP), `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (as is), `OTEL_EXPORTER_OTLP[_TRACES]_PROTOCOL` (grpc → `grpc://`, http/json → `?protocol=http/json`), `OTEL_EXPORTER_OTLP[_TRACES]_HEADERS`, `OTEL_EXPORTER_OTLP[_TRACES]_TIMEOUT` (ms), `OTEL_TRACES_SAMPLER` + `OTEL_TRACES_SAMPLER_ARG`, `OTEL_PROPAGATORS`, `OTEL_SDK_DISABLED` | as the OpenTelemetry SDK environment spec | |
  *
  * Notes: `TRACE_SAMPLER_PARAM` alone (no type anywhere) means `probabilistic`; a sampling
  * endpoint alone means `remote`. jaeger-client treats `JAEGER_REPORTER_LOG_SPANS=false` as
@@ -334,14 +348,17 @@ function otelLayer(get: (n: string) => string | undefined, endpoints: boolean): 
       }
       throw new ConfigError(name, `must be an http:// or https:// URL, got ${describeValue(name, url)}`);
     };
+    // http/json is passed to the otlp backend as `?protocol=http/json` (its endpoint syntax)
+    const json = (url: string): string => (proto === 'http/json' ? `${url}${url.includes('?') ? '&' : '?'}protocol=http/json` : url);
     if ((v = get('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')) !== undefined) {
       checkUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', v);
-      c.endpoint = proto === 'grpc' ? toGrpc(v) : v;
+      c.endpoint = proto === 'grpc' ? toGrpc(v) : json(v);
       at('endpoint', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
     } else if ((v = get('OTEL_EXPORTER_OTLP_ENDPOINT')) !== undefined) {
       const u = checkUrl('OTEL_EXPORTER_OTLP_ENDPOINT', v);
-      if (proto === 'grpc') c.endpoint = toGrpc(`${u.protocol}//${u.host}`);
-      else c.endpoint = `${v.replace(/\/+$/, '')}/v1/traces`; // the spec: base URL + signal path
+      const auth = u.username ? `${u.username}${u.password ? `:${u.password}` : ''}@` : ''; // kept: the backend turns it into basic auth
+      if (proto === 'grpc') c.endpoint = toGrpc(`${u.protocol}//${auth}${u.host}`);
+      else c.endpoint = json(`${u.protocol}//${auth}${u.host}${u.pathname.replace(/\/+$/, '')}/v1/traces`); // the spec: base URL + signal path
       at('endpoint', 'OTEL_EXPORTER_OTLP_ENDPOINT');
     }
   }

@@ -3,7 +3,14 @@ import type { PropagationFormat } from '../api/types';
 import type { LimitsConfig, ReporterConfig, TracerConfig } from './TracerConfig';
 import { checkConfigFields, fail, pathKey } from './validate';
 
-/** Reporter settings with every default filled in (units as in {@link ReporterConfig}: ms, spans). */
+/**
+ * Reporter settings with every default filled in (units as in {@link ReporterConfig}: ms, spans).
+ *
+ * @example
+ * ```ts
+ * resolveConfig({ serviceName: 's' }).reporter.flushInterval; // 1000
+ * ```
+ */
 export interface ResolvedReporterConfig extends ReporterConfig {
   queueSize: number;
   flushInterval: number;
@@ -16,10 +23,16 @@ export interface ResolvedReporterConfig extends ReporterConfig {
 /**
  * A validated {@link TracerConfig} with every default filled in.
  *
- * Still optional, because their defaults depend on the backend or the core: `endpoint`,
- * `agentHost`, `sampler` (undefined → parent-based const-true, see `createSampler`),
+ * `agentHost` defaults to the host of a `udp://` endpoint (the Jaeger agent, which also
+ * serves remote sampling on :5778). Still optional, because their defaults depend on the
+ * backend or the core: `endpoint`, `agentHost`, `sampler` (undefined → parent-based const-true, see `createSampler`),
  * `logger` (the core's console logger). `propagation`, when given, is normalised to the
  * `{ inject, extract }` form; when absent the backend's default applies.
+ *
+ * @example
+ * ```ts
+ * const cfg: ResolvedConfig = resolveConfig({ serviceName: 'orders' }); // cfg.backend === 'noop'
+ * ```
  */
 export interface ResolvedConfig extends TracerConfig {
   serviceName: string;
@@ -42,7 +55,14 @@ export interface ResolvedConfig extends TracerConfig {
   redact: string[];
 }
 
-/** Defaults of {@link ReporterConfig}: queueSize 2048 spans, flushInterval 1000 ms, maxBatchSize 512 spans, timeout 10000 ms, maxRetries 3. */
+/**
+ * Defaults of {@link ReporterConfig}: queueSize 2048 spans, flushInterval 1000 ms, maxBatchSize 512 spans, timeout 10000 ms, maxRetries 3.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_REPORTER.queueSize; // 2048
+ * ```
+ */
 export const DEFAULT_REPORTER: Readonly<ResolvedReporterConfig> = Object.freeze({
   queueSize: 2048,
   flushInterval: 1000,
@@ -52,7 +72,14 @@ export const DEFAULT_REPORTER: Readonly<ResolvedReporterConfig> = Object.freeze(
   logSpans: false,
 });
 
-/** Defaults of {@link LimitsConfig}: 128 attributes, 4096 chars per value, 128 events, 64 baggage items, 8192 baggage bytes. */
+/**
+ * Defaults of {@link LimitsConfig}: 128 attributes, 4096 chars per value, 128 events, 64 baggage items, 8192 baggage bytes.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_LIMITS.maxBaggageBytes; // 8192
+ * ```
+ */
 export const DEFAULT_LIMITS: Readonly<Required<LimitsConfig>> = Object.freeze({
   maxAttributes: 128,
   maxAttributeValueLength: 4096,
@@ -98,8 +125,13 @@ export function resolveConfig(input: TracerConfig): ResolvedConfig {
   const v = checkConfigFields(input, pathKey, true);
   if (v.serviceName === undefined) fail(pathKey, 'serviceName', 'is required (a non-empty string)');
   const reporter: ResolvedReporterConfig = { ...DEFAULT_REPORTER, ...v.reporter };
+  let agentHost = v.agentHost;
+  if (agentHost === undefined && v.endpoint !== undefined && /^udp:\/\//i.test(v.endpoint)) {
+    agentHost = new URL(v.endpoint).hostname || undefined; // the agent also serves remote sampling (:5778)
+  }
   return {
     ...v,
+    ...(agentHost !== undefined ? { agentHost } : {}),
     serviceName: v.serviceName,
     serviceInstance: v.serviceInstance ?? `${process.pid}@${hostname()}`,
     backend: v.backend ?? 'noop',

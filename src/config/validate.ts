@@ -10,62 +10,155 @@ import type { LimitsConfig, ReporterConfig, SamplerConfig, TracerConfig } from '
 import { ConfigError, describeValue } from './ConfigError';
 import { listBackends } from '../export/BackendRegistry';
 
-/** Where a config path came from: the key to name in errors and an optional source (`file.yaml:3`). */
+/**
+ * Where a config path came from: the key to name in errors and an optional source (`file.yaml:3`).
+ *
+ * @example
+ * ```ts
+ * const o: KeyOrigin = { key: 'Telemetry.Sampler', source: 'app.yaml:4' };
+ * ```
+ */
 export interface KeyOrigin {
   key: string;
   source?: string;
 }
 
-/** Maps a config path (`sampler.param`, `reporter.queueSize`) to the key the user wrote. */
+/**
+ * Maps a config path (`sampler.param`, `reporter.queueSize`) to the key the user wrote.
+ *
+ * @example
+ * ```ts
+ * const fromEnv: KeyOf = (path) => ({ key: path === 'sampler.param' ? 'TRACE_SAMPLER_PARAM' : path });
+ * ```
+ */
 export type KeyOf = (path: string) => KeyOrigin;
 
-/** The identity mapping: errors name the config path itself. */
+/**
+ * The identity mapping: errors name the config path itself.
+ *
+ * @example
+ * ```ts
+ * checkInt(0, 'reporter.queueSize', pathKey, 1); // throws ConfigError key 'reporter.queueSize'
+ * ```
+ */
 export const pathKey: KeyOf = (path) => ({ key: path });
 
-/** Throws a ConfigError for `path` as mapped by `keyOf`. */
+/**
+ * Throws a ConfigError for `path` as mapped by `keyOf`.
+ *
+ * @throws ConfigError always
+ * @example
+ * ```ts
+ * fail(pathKey, 'serviceName', 'is required'); // ConfigError 'serviceName: is required'
+ * ```
+ */
 export function fail(keyOf: KeyOf, path: string, reason: string): never {
   const o = keyOf(path);
   throw new ConfigError(o.key, reason, o.source);
 }
 
-/** Throws a ConfigError saying the value at `path` is wrong; the value is shown unless secret. */
+/**
+ * Throws a ConfigError saying the value at `path` is wrong; the value is shown unless secret.
+ *
+ * @throws ConfigError always
+ * @example
+ * ```ts
+ * badValue(pathKey, 'reporter.password', 'a string', 42); // '... got <redacted>'
+ * ```
+ */
 export function badValue(keyOf: KeyOf, path: string, expected: string, value: unknown): never {
   const o = keyOf(path);
   throw new ConfigError(o.key, `must be ${expected}, got ${describeValue(o.key, value)}`, o.source);
 }
 
-/** Every top-level key of {@link TracerConfig}. */
+/**
+ * Every top-level key of {@link TracerConfig}.
+ *
+ * @example
+ * ```ts
+ * TOP_LEVEL_KEYS.includes('x'); // false
+ * ```
+ */
 export const TOP_LEVEL_KEYS = [
   'serviceName', 'serviceInstance', 'backend', 'endpoint', 'agentHost', 'sampler', 'propagation',
   'reporter', 'tags', 'recordCaller', 'ignorePaths', 'redact', 'limits', 'disabled', 'logger',
 ] as const satisfies ReadonlyArray<keyof TracerConfig>;
 
-/** Every key of {@link ReporterConfig}. */
+/**
+ * Every key of {@link ReporterConfig}.
+ *
+ * @example
+ * ```ts
+ * REPORTER_KEYS.includes('x'); // false
+ * ```
+ */
 export const REPORTER_KEYS = [
   'queueSize', 'flushInterval', 'maxBatchSize', 'timeout', 'logSpans', 'headers', 'user', 'password',
   'token', 'maxRetries', 'tls',
 ] as const satisfies ReadonlyArray<keyof ReporterConfig>;
 
-/** Every key of {@link LimitsConfig}. */
+/**
+ * Every key of {@link LimitsConfig}.
+ *
+ * @example
+ * ```ts
+ * LIMITS_KEYS.includes('x'); // false
+ * ```
+ */
 export const LIMITS_KEYS = [
   'maxAttributes', 'maxAttributeValueLength', 'maxEvents', 'maxBaggageItems', 'maxBaggageBytes',
 ] as const satisfies ReadonlyArray<keyof LimitsConfig>;
 
-/** Every key of {@link SamplerConfig}. */
+/**
+ * Every key of {@link SamplerConfig}.
+ *
+ * @example
+ * ```ts
+ * SAMPLER_KEYS.includes('x'); // false
+ * ```
+ */
 export const SAMPLER_KEYS = ['type', 'param', 'root', 'samplingEndpoint', 'refreshInterval'] as const satisfies ReadonlyArray<
   keyof SamplerConfig
 >;
 
-/** The sampler types of {@link SamplerConfig}. */
+/**
+ * The sampler types of {@link SamplerConfig}.
+ *
+ * @example
+ * ```ts
+ * SAMPLER_TYPES.includes('x'); // false
+ * ```
+ */
 export const SAMPLER_TYPES: ReadonlyArray<SamplerConfig['type']> = ['const', 'probabilistic', 'ratelimiting', 'parentbased', 'remote'];
 
-/** The propagation format names. */
+/**
+ * The propagation format names.
+ *
+ * @example
+ * ```ts
+ * PROPAGATION_FORMATS.includes('x'); // false
+ * ```
+ */
 export const PROPAGATION_FORMATS: readonly PropagationFormat[] = ['w3c', 'b3', 'b3multi', 'jaeger', 'sw8'];
 
-/** Backend names the project ships (the core's built-ins and the adapters), registered or not yet. */
+/**
+ * Backend names the project ships (the core's built-ins and the adapters), registered or not yet.
+ *
+ * @example
+ * ```ts
+ * KNOWN_BACKENDS.includes('x'); // false
+ * ```
+ */
 export const KNOWN_BACKENDS: readonly string[] = ['console', 'jaeger', 'memory', 'noop', 'otlp', 'skywalking', 'zipkin'];
 
-/** Endpoint URL schemes accepted in `endpoint`. */
+/**
+ * Endpoint URL schemes accepted in `endpoint`.
+ *
+ * @example
+ * ```ts
+ * ENDPOINT_SCHEMES.includes('x'); // false
+ * ```
+ */
 export const ENDPOINT_SCHEMES: readonly string[] = ['http:', 'https:', 'udp:', 'grpc:', 'grpcs:'];
 
 /** Levenshtein distance, for "did you mean" hints. */
@@ -83,7 +176,14 @@ function distance(a: string, b: string): number {
   return prev[n];
 }
 
-/** A ` (did you mean "x"?)` hint for a misspelt key, or an empty string. */
+/**
+ * A ` (did you mean "x"?)` hint for a misspelt key (Levenshtein distance ≤ max(2, len/3)), or an empty string.
+ *
+ * @example
+ * ```ts
+ * suggest('servceName', TOP_LEVEL_KEYS); // ' (did you mean "serviceName"?)'
+ * ```
+ */
 export function suggest(key: string, known: readonly string[]): string {
   let best: string | undefined;
   let bestD = Infinity;
@@ -97,14 +197,30 @@ export function suggest(key: string, known: readonly string[]): string {
   return best !== undefined && bestD <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean "${best}"?)` : '';
 }
 
-/** True for a non-null, non-array object whose prototype is Object.prototype or null. */
+/**
+ * True for a non-null, non-array object whose prototype is Object.prototype or null.
+ *
+ * @example
+ * ```ts
+ * isPlainObject({}); // true
+ * isPlainObject(new Date()); // false
+ * ```
+ */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
   const p: unknown = Object.getPrototypeOf(v);
   return p === Object.prototype || p === null;
 }
 
-/** Throws for the first own key of `obj` not in `known`, naming `prefix + key`. */
+/**
+ * Throws for the first own key of `obj` not in `known`, naming `prefix + key` (catches typos).
+ *
+ * @throws ConfigError with a "did you mean" hint
+ * @example
+ * ```ts
+ * checkKnownKeys({ queueSzie: 1 }, REPORTER_KEYS, 'reporter.', pathKey); // key 'reporter.queueSzie'
+ * ```
+ */
 export function checkKnownKeys(obj: Record<string, unknown>, known: readonly string[], prefix: string, keyOf: KeyOf): void {
   for (const k of Object.keys(obj)) {
     if (!known.includes(k)) {
@@ -113,7 +229,15 @@ export function checkKnownKeys(obj: Record<string, unknown>, known: readonly str
   }
 }
 
-/** A string with at least one non-space character and no control characters. */
+/**
+ * A string with at least one non-space character and no control characters.
+ *
+ * @throws ConfigError otherwise
+ * @example
+ * ```ts
+ * checkNonEmptyString('orders', 'serviceName', pathKey); // 'orders'
+ * ```
+ */
 export function checkNonEmptyString(v: unknown, path: string, keyOf: KeyOf): string {
   if (typeof v !== 'string' || v.trim() === '') badValue(keyOf, path, 'a non-empty string', v);
   // eslint-disable-next-line no-control-regex
@@ -121,13 +245,29 @@ export function checkNonEmptyString(v: unknown, path: string, keyOf: KeyOf): str
   return v;
 }
 
-/** A boolean. */
+/**
+ * A boolean (strings such as "false" are rejected).
+ *
+ * @throws ConfigError otherwise
+ * @example
+ * ```ts
+ * checkBoolean(true, 'disabled', pathKey); // true
+ * ```
+ */
 export function checkBoolean(v: unknown, path: string, keyOf: KeyOf): boolean {
   if (typeof v !== 'boolean') badValue(keyOf, path, 'true or false', v);
   return v;
 }
 
-/** An integer ≥ `min`. */
+/**
+ * A safe integer ≥ `min`.
+ *
+ * @throws ConfigError otherwise
+ * @example
+ * ```ts
+ * checkInt(2048, 'reporter.queueSize', pathKey, 1); // 2048
+ * ```
+ */
 export function checkInt(v: unknown, path: string, keyOf: KeyOf, min: number): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
     badValue(keyOf, path, min === 1 ? 'a positive integer' : `an integer >= ${min}`, v);
@@ -135,7 +275,15 @@ export function checkInt(v: unknown, path: string, keyOf: KeyOf, min: number): n
   return v;
 }
 
-/** A duration in ms: a finite number > 0 and ≤ 2^31-1 (the largest Node timer delay). */
+/**
+ * A duration in ms: a finite number > 0 and ≤ 2^31-1 (the largest Node timer delay).
+ *
+ * @throws ConfigError otherwise
+ * @example
+ * ```ts
+ * checkMs(1000, 'reporter.flushInterval', pathKey); // 1000
+ * ```
+ */
 export function checkMs(v: unknown, path: string, keyOf: KeyOf): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 2147483647) {
     badValue(keyOf, path, 'a positive number of milliseconds (at most 2147483647)', v);
@@ -143,13 +291,29 @@ export function checkMs(v: unknown, path: string, keyOf: KeyOf): number {
   return v;
 }
 
-/** A finite number in [min, max]. */
+/**
+ * A finite number in [min, max]; `what` describes the expectation in the message.
+ *
+ * @throws ConfigError otherwise
+ * @example
+ * ```ts
+ * checkNumber(0.5, 'sampler.param', pathKey, 0, 1, 'a number in [0, 1]'); // 0.5
+ * ```
+ */
 export function checkNumber(v: unknown, path: string, keyOf: KeyOf, min: number, max: number, what: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) badValue(keyOf, path, what, v);
   return v;
 }
 
-/** A record of strings (tags, headers). Header names must be HTTP tokens; values must not contain CR/LF. */
+/**
+ * A record of strings (tags, headers). Header names must be HTTP tokens; values must not contain CR/LF/NUL.
+ *
+ * @throws ConfigError otherwise (header values never shown)
+ * @example
+ * ```ts
+ * checkStringRecord({ 'x-api-key': 'k' }, 'reporter.headers', pathKey, true);
+ * ```
+ */
 export function checkStringRecord(v: unknown, path: string, keyOf: KeyOf, headers: boolean): Record<string, string> {
   if (!isPlainObject(v)) badValue(keyOf, path, 'an object of string values', Array.isArray(v) ? 'an array' : v);
   const out: Record<string, string> = {};
@@ -167,6 +331,11 @@ export function checkStringRecord(v: unknown, path: string, keyOf: KeyOf, header
 /**
  * Validates a collector endpoint: an `http(s)://`, `udp://`, `grpc(s)://` URL or `host:port`.
  * Credentials inside a URL are never echoed in the error.
+ *
+ * @example
+ * ```ts
+ * checkEndpoint('udp://127.0.0.1:6832', 'endpoint', pathKey); // returned unchanged
+ * ```
  */
 export function checkEndpoint(v: unknown, path: string, keyOf: KeyOf): string {
   const s = checkNonEmptyString(v, path, keyOf).trim();
@@ -191,7 +360,15 @@ export function checkEndpoint(v: unknown, path: string, keyOf: KeyOf): string {
   return s;
 }
 
-/** An `http(s)://` URL (sampling endpoint). */
+/**
+ * An `http(s)://` URL (sampling endpoint).
+ *
+ * @throws ConfigError otherwise
+ * @example
+ * ```ts
+ * checkHttpUrl('http://agent:5778/sampling', 'sampler.samplingEndpoint', pathKey);
+ * ```
+ */
 export function checkHttpUrl(v: unknown, path: string, keyOf: KeyOf): string {
   const s = checkNonEmptyString(v, path, keyOf).trim();
   let u: URL | undefined;
@@ -206,10 +383,18 @@ export function checkHttpUrl(v: unknown, path: string, keyOf: KeyOf): string {
   return s;
 }
 
-/** A host name or IP literal without scheme or port. */
+/**
+ * A host name or IP literal without scheme or port.
+ *
+ * @throws ConfigError otherwise
+ * @example
+ * ```ts
+ * checkHost('jaeger-agent', 'agentHost', pathKey); // 'jaeger-agent'
+ * ```
+ */
 export function checkHost(v: unknown, path: string, keyOf: KeyOf): string {
   const s = checkNonEmptyString(v, path, keyOf).trim();
-  if (!/^([A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+)$/.test(s)) badValue(keyOf, path, 'a host name or IP address (no scheme, no port)', s);
+  if (!/^([A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)$/.test(s)) badValue(keyOf, path, 'a host name or IP address (no scheme, no port)', s);
   return s;
 }
 
@@ -218,6 +403,11 @@ export function checkHost(v: unknown, path: string, keyOf: KeyOf): string {
  *
  * @param registeredOnly - true: must be in the registry now (`resolveConfig`); false: may
  *   also be one of {@link KNOWN_BACKENDS} whose adapter is registered later (env/YAML parsing).
+ *
+ * @example
+ * ```ts
+ * checkBackend('Jaeger', 'backend', pathKey, false); // 'jaeger'
+ * ```
  */
 export function checkBackend(v: unknown, path: string, keyOf: KeyOf, registeredOnly: boolean): string {
   const name = checkNonEmptyString(v, path, keyOf).trim().toLowerCase();
@@ -237,7 +427,15 @@ export function checkBackend(v: unknown, path: string, keyOf: KeyOf, registeredO
   );
 }
 
-/** Validates one propagation format list, returning lower-cased, de-duplicated names. */
+/**
+ * Validates one propagation format list, returning lower-cased, de-duplicated names.
+ *
+ * @throws ConfigError naming the bad item, e.g. `propagation[1]`
+ * @example
+ * ```ts
+ * checkFormats(['W3C', 'b3'], 'propagation', pathKey); // ['w3c', 'b3']
+ * ```
+ */
 export function checkFormats(v: unknown, path: string, keyOf: KeyOf): PropagationFormat[] {
   if (!Array.isArray(v)) badValue(keyOf, path, `a list of ${PROPAGATION_FORMATS.join(', ')}`, v);
   const out: PropagationFormat[] = [];
@@ -251,7 +449,15 @@ export function checkFormats(v: unknown, path: string, keyOf: KeyOf): Propagatio
   return out;
 }
 
-/** Validates `propagation` (list or {inject, extract}) and returns the object form. */
+/**
+ * Validates `propagation` (list or {inject, extract}) and returns the object form.
+ *
+ * @throws ConfigError naming the bad key
+ * @example
+ * ```ts
+ * checkPropagation(['w3c'], 'propagation', pathKey); // { inject: ['w3c'], extract: ['w3c'] }
+ * ```
+ */
 export function checkPropagation(v: unknown, path: string, keyOf: KeyOf): { inject: PropagationFormat[]; extract: PropagationFormat[] } {
   if (Array.isArray(v)) {
     const list = checkFormats(v, path, keyOf);
@@ -264,7 +470,15 @@ export function checkPropagation(v: unknown, path: string, keyOf: KeyOf): { inje
   return { inject: checkFormats(v.inject, `${path}.inject`, keyOf), extract: checkFormats(v.extract, `${path}.extract`, keyOf) };
 }
 
-/** True for a {@link Sampler} instance (has a `shouldSample` function). */
+/**
+ * True for a {@link Sampler} instance (has a `shouldSample` function).
+ *
+ * @example
+ * ```ts
+ * isSamplerInstance(new ConstSampler(true)); // true
+ * isSamplerInstance({ type: 'const' }); // false
+ * ```
+ */
 export function isSamplerInstance(v: unknown): v is Sampler {
   return typeof v === 'object' && v !== null && typeof (v as { shouldSample?: unknown }).shouldSample === 'function';
 }
@@ -277,6 +491,11 @@ export function isSamplerInstance(v: unknown): v is Sampler {
  * `ratelimiting` param is required, ≥ 0 traces/s; `remote` param (initial probability) is in
  * [0, 1] (default 0.001); `parentbased` takes no param but an optional `root`;
  * `samplingEndpoint` (http(s) URL) and `refreshInterval` (ms) belong to `remote` only.
+ *
+ * @example
+ * ```ts
+ * checkSampler({ type: 'PROBABILISTIC', param: 0.1 }, 'sampler', pathKey); // { type: 'probabilistic', param: 0.1 }
+ * ```
  */
 export function checkSampler(v: unknown, path: string, keyOf: KeyOf): TracerConfig['sampler'] {
   if (typeof v === 'function') return v as TracerConfig['sampler'];
@@ -330,7 +549,15 @@ export function checkSampler(v: unknown, path: string, keyOf: KeyOf): TracerConf
   return out;
 }
 
-/** Validates `reporter`, returning a copy. */
+/**
+ * Validates `reporter` (see ReporterConfig), returning a copy.
+ *
+ * @throws ConfigError naming e.g. `reporter.queueSize`; secrets are never shown
+ * @example
+ * ```ts
+ * checkReporter({ queueSize: 100 }, 'reporter', pathKey); // { queueSize: 100 }
+ * ```
+ */
 export function checkReporter(v: unknown, path: string, keyOf: KeyOf): ReporterConfig {
   if (!isPlainObject(v)) badValue(keyOf, path, 'an object', v);
   checkKnownKeys(v, REPORTER_KEYS, `${path}.`, keyOf);
@@ -367,7 +594,15 @@ export function checkReporter(v: unknown, path: string, keyOf: KeyOf): ReporterC
   return out;
 }
 
-/** Validates `limits`, returning a copy. Every limit is an integer ≥ 0. */
+/**
+ * Validates `limits`, returning a copy. Every limit is an integer ≥ 0.
+ *
+ * @throws ConfigError naming e.g. `limits.maxEvents`
+ * @example
+ * ```ts
+ * checkLimits({ maxEvents: 10 }, 'limits', pathKey); // { maxEvents: 10 }
+ * ```
+ */
 export function checkLimits(v: unknown, path: string, keyOf: KeyOf): LimitsConfig {
   if (!isPlainObject(v)) badValue(keyOf, path, 'an object', v);
   checkKnownKeys(v, LIMITS_KEYS, `${path}.`, keyOf);
@@ -384,6 +619,11 @@ export function checkLimits(v: unknown, path: string, keyOf: KeyOf): LimitsConfi
  *
  * @param registeredOnly - passed to {@link checkBackend}
  * @throws ConfigError naming the first bad key (through `keyOf`)
+ *
+ * @example
+ * ```ts
+ * checkConfigFields({ backend: 'Memory' }, pathKey, false); // { backend: 'memory' }
+ * ```
  */
 export function checkConfigFields(input: unknown, keyOf: KeyOf, registeredOnly: boolean): Partial<TracerConfig> {
   if (!isPlainObject(input)) badValue(keyOf, 'config', 'a config object', input);

@@ -1,6 +1,13 @@
 import type { Logger, Sampler, SpanContext } from '../api/types';
 
-/** The custom sampling function accepted in config: `(operationName, parent) => boolean`. */
+/**
+ * The custom sampling function accepted in config: `(operationName, parent) => boolean`.
+ *
+ * @example
+ * ```ts
+ * const fn: SamplingFunction = (op, parent) => parent?.sampled ?? !op.startsWith('GET /health');
+ * ```
+ */
 export type SamplingFunction = (operationName: string, parent: SpanContext | undefined) => boolean;
 
 /**

@@ -39,11 +39,10 @@ export class ProbabilisticSampler implements Sampler {
     if (this.rate >= 1) return true;
     if (this.rate <= 0) return false;
     const low = typeof traceId === 'string' ? traceId.slice(-16) : '';
-    const hi = parseInt(low.slice(0, 8), 16);
-    const lo = parseInt(low.slice(8), 16);
-    if (low.length !== 16 || Number.isNaN(hi) || Number.isNaN(lo) || !/^[0-9a-fA-F]{16}$/.test(low)) {
-      return Math.random() < this.rate;
-    }
+    // Number('0x…') is NaN for any non-hex character (unlike parseInt, which stops early)
+    const hi = Number(`0x${low.slice(0, 8)}`);
+    const lo = Number(`0x${low.slice(8)}`);
+    if (low.length !== 16 || Number.isNaN(hi) || Number.isNaN(lo)) return Math.random() < this.rate;
     return (hi & 0x7fffffff) * TWO_POW_32 + lo < this.boundary;
   }
 

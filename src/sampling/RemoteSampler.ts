@@ -7,7 +7,14 @@ import { ProbabilisticSampler } from './ProbabilisticSampler';
 import { RateLimitingSampler } from './RateLimitingSampler';
 import { parseStrategy, type SamplingStrategy } from './strategy';
 
-/** Options of {@link RemoteSampler}. Times in ms. */
+/**
+ * Options of {@link RemoteSampler}. Times in ms.
+ *
+ * @example
+ * ```ts
+ * new RemoteSampler({ serviceName: 'orders', samplingEndpoint: 'http://agent:5778/sampling', refreshInterval: 30000 });
+ * ```
+ */
 export interface RemoteSamplerOptions {
   /** The service whose strategy is asked for (`?service=NAME`). */
   serviceName: string;

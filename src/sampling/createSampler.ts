@@ -8,7 +8,14 @@ import { ProbabilisticSampler } from './ProbabilisticSampler';
 import { RateLimitingSampler } from './RateLimitingSampler';
 import { RemoteSampler } from './RemoteSampler';
 
-/** What {@link createSampler} needs besides the sampler config. */
+/**
+ * What {@link createSampler} needs besides the sampler config.
+ *
+ * @example
+ * ```ts
+ * createSampler({ type: 'remote' }, { serviceName: 'orders', agentHost: 'agent', logger: console });
+ * ```
+ */
 export interface CreateSamplerOptions {
   /** Service name (the remote sampler asks for this service's strategy). */
   serviceName: string;

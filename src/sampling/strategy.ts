@@ -8,7 +8,14 @@
  * @packageDocumentation
  */
 
-/** Per-operation strategy (Jaeger `OperationSamplingStrategy`s under a default). */
+/**
+ * Per-operation strategy (Jaeger `OperationSamplingStrategy`s under a default).
+ *
+ * @example
+ * ```ts
+ * const s: PerOperationStrategy = { kind: 'perOperation', defaultSamplingProbability: 0.01, defaultLowerBoundTracesPerSecond: 0, operations: { 'GET /': 1 } };
+ * ```
+ */
 export interface PerOperationStrategy {
   kind: 'perOperation';
   /** Probability for operations not listed, in [0, 1]. */
@@ -19,7 +26,14 @@ export interface PerOperationStrategy {
   operations: Record<string, number>;
 }
 
-/** A normalised Jaeger sampling strategy. */
+/**
+ * A normalised Jaeger sampling strategy.
+ *
+ * @example
+ * ```ts
+ * const s: SamplingStrategy = { kind: 'ratelimiting', maxTracesPerSecond: 5 };
+ * ```
+ */
 export type SamplingStrategy =
   | { kind: 'probabilistic'; samplingRate: number }
   | { kind: 'ratelimiting'; maxTracesPerSecond: number }

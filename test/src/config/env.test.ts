@@ -198,6 +198,7 @@ describe('configFromEnv: OTEL_* fallbacks', () => {
     expect(configFromEnv({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/custom', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:1' }).endpoint).toBe('http://c:4318/custom');
     expect(configFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).endpoint).toBe('grpc://c:4317');
     expect(configFromEnv({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://c:4317', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }).endpoint).toBe('grpcs://c:4317');
+    expect(configFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318/base/', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).endpoint).toBe('http://c:4318/base/v1/traces?protocol=http/json');
   });
 
   it.each<[string, string | undefined, unknown]>([

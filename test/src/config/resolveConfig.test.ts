@@ -155,6 +155,12 @@ describe('resolveConfig', () => {
     expect(String(e.stack)).not.toContain('hunter2');
   });
 
+  it('takes agentHost from a udp:// endpoint unless given (the remote sampler polls the agent)', () => {
+    expect(resolveConfig({ serviceName: 's', endpoint: 'udp://jaeger-agent:6832' }).agentHost).toBe('jaeger-agent');
+    expect(resolveConfig({ serviceName: 's', endpoint: 'udp://jaeger-agent:6832', agentHost: 'other' }).agentHost).toBe('other');
+    expect(resolveConfig({ serviceName: 's', endpoint: 'http://c:14268/api/traces' }).agentHost).toBeUndefined();
+  });
+
   it('accepts a Sampler instance and a sampling function as sampler', () => {
     const fn = (op: string): boolean => op !== 'x';
     expect(resolveConfig({ serviceName: 's', sampler: fn }).sampler).toBe(fn);
