@@ -15,7 +15,7 @@ export interface ManagementReporterOptions {
 
 /**
  * Registers this process with the OAP through SkyWalking's `ManagementService`:
- * `reportInstanceProperties` once (repeated on each tick until one succeeds) and
+ * `reportInstanceProperties` once (repeated on later ticks until one succeeds, never two at a time) and
  * `keepAlive` right away and then every `intervalMs` (20 s) on an `unref`'d timer, so it never
  * keeps the process alive. Failures are logged once per outage (no secrets: only the gRPC
  * status), never thrown.
@@ -35,6 +35,7 @@ export interface ManagementReporterOptions {
 export class ManagementReporter {
   private timer: NodeJS.Timeout | undefined;
   private propertiesReported = false;
+  private propertiesInFlight = false;
   private failing = false;
   private readonly intervalMs: number;
   private readonly timeoutMs: number;
@@ -74,7 +75,8 @@ export class ManagementReporter {
   private tick(): void {
     const res = this.resource;
     try {
-      if (!this.propertiesReported) {
+      if (!this.propertiesReported && !this.propertiesInFlight) {
+        this.propertiesInFlight = true;
         const props: Array<[string, string]> = [
           ['language', 'NodeJS'],
           ['OS Name', os.platform()],
@@ -89,6 +91,7 @@ export class ManagementReporter {
           .setServiceinstance(res.serviceInstance)
           .setPropertiesList(props.map(([k, v]) => new KeyStringValuePair().setKey(k).setValue(v)));
         this.client.reportInstanceProperties(msg, this.metadata(), { deadline: Date.now() + this.timeoutMs }, (err) => {
+          this.propertiesInFlight = false;
           if (err) this.failed('reportInstanceProperties', err);
           else {
             this.propertiesReported = true;

@@ -100,7 +100,7 @@ export class SkyWalkingExporter implements SpanExporter {
 
   /**
    * @param options - see {@link SkyWalkingExporterOptions}
-   * @throws a `ConfigError`-shaped error (`key` = `endpoint` or `reporter.headers`) for an
+   * @throws ConfigError (`key` = `endpoint` or `reporter.headers`) for an
    *   unparsable endpoint or an invalid gRPC metadata key. Nothing else throws.
    */
   constructor(options: SkyWalkingExporterOptions) {

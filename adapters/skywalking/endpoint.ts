@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { ConfigError } from '../../src';
 
 /** Where the OAP's gRPC receiver listens. */
 export interface SkyWalkingEndpoint {
@@ -16,27 +17,15 @@ export interface SkyWalkingEndpoint {
 export const DEFAULT_SKYWALKING_ENDPOINT = '127.0.0.1:11800';
 
 /**
- * An error naming the config key at fault; shaped like the core's `ConfigError`
- * (`name === 'ConfigError'`, `key`).
- */
-export interface SkyWalkingConfigError extends Error {
-  /** The config key at fault, e.g. `endpoint`. */
-  key: string;
-}
-
-/**
- * Builds a `ConfigError`-shaped error (see {@link SkyWalkingConfigError}).
+ * Builds the core's `ConfigError` for `key` (kept as a function so callers read alike).
  *
  * @example
  * ```ts
  * throw configError('endpoint', 'expected host:port');
  * ```
  */
-export function configError(key: string, reason: string): SkyWalkingConfigError {
-  const e = new Error(`${key}: ${reason}`) as SkyWalkingConfigError;
-  e.name = 'ConfigError';
-  e.key = key;
-  return e;
+export function configError(key: string, reason: string): ConfigError {
+  return new ConfigError(key, reason);
 }
 
 const ENDPOINT = /^(?:(grpcs?|https?):\/\/)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?\/?$/;
@@ -46,7 +35,7 @@ const ENDPOINT = /^(?:(grpcs?|https?):\/\/)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)
  * `grpcs://host:port`, `http(s)://host:port`; IPv6 as `[::1]:11800`). Undefined/empty → the
  * default `127.0.0.1:11800`.
  *
- * @throws a `ConfigError`-shaped error with `key: 'endpoint'` when it does not parse or the
+ * @throws ConfigError with `key: 'endpoint'` when it does not parse or the
  *   port is outside 1..65535. The message never contains credentials (a `user@` part is
  *   rejected, not echoed).
  * @example

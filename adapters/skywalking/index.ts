@@ -31,13 +31,14 @@ export { SegmentAssembler } from './SegmentAssembler';
 export type { SegmentAssemblerOptions, AssemblyPlan } from './SegmentAssembler';
 export { parseSkyWalkingEndpoint, DEFAULT_SKYWALKING_ENDPOINT } from './endpoint';
 export type { SkyWalkingEndpoint } from './endpoint';
+export { componentIdFor, spanTypeFor, spanLayerFor, mapTags, toSegmentObject } from './segmentMapping';
 
 /**
  * Builds the `skywalking` backend from a tracer's config: a {@link SkyWalkingExporter} for
  * `endpoint`/`reporter`, and the default propagation `sw8` + `w3c` injected, `sw8`, `w3c`,
  * `b3multi`, `b3`, `jaeger` accepted (a parent from a foreign format keeps its trace id).
  *
- * @throws a `ConfigError`-shaped error (`key` `endpoint` or `reporter.headers`) on bad config.
+ * @throws ConfigError (`key` `endpoint` or `reporter.headers`) on bad config.
  * @example
  * ```ts
  * registerBackend('skywalking', skywalkingBackend);

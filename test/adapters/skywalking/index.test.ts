@@ -1,4 +1,4 @@
-import { getBackendFactory, type Logger } from '../../../src';
+import { ConfigError, getBackendFactory, type Logger } from '../../../src';
 import { skywalkingBackend, SkyWalkingExporter, parseSkyWalkingEndpoint } from '../../../adapters/skywalking';
 import { resource, span } from './fixtures';
 import { startOapStandIn } from './standin';
@@ -42,6 +42,7 @@ describe('skywalking backend', () => {
     expect(() =>
       skywalkingBackend({ config: { serviceName: 'a', reporter: { headers: { 'bad key': 'v' } } }, resource: resource(), logger }),
     ).toThrow(expect.objectContaining({ key: 'reporter.headers' }));
+    expect(() => parseSkyWalkingEndpoint('not a host')).toThrow(ConfigError);
   });
 
   it('parses endpoints', () => {

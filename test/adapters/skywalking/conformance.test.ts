@@ -1,0 +1,4 @@
+import { runConformanceSuite } from '../../conformance/suite';
+import { skywalkingHarness } from './standin';
+
+runConformanceSuite(skywalkingHarness);
