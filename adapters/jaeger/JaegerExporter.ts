@@ -148,7 +148,7 @@ export class JaegerExporter implements SpanExporter {
   private async exportUdp(batch: readonly FinishedSpan[]): Promise<void> {
     const sender = this.udpSender as JaegerUdpSender;
     const budget = this.maxPacketSize - this.udpOverhead;
-    const chunks: ThriftSpan[][] = [];
+    const chunks: Array<{ spans: ThriftSpan[]; bytes: number }> = [];
     let chunk: ThriftSpan[] = [];
     let size = 0;
     for (const s of batch) {
@@ -164,21 +164,20 @@ export class JaegerExporter implements SpanExporter {
         }
       }
       if (size + len > budget && chunk.length > 0) {
-        chunks.push(chunk);
+        chunks.push({ spans: chunk, bytes: size });
         chunk = [];
         size = 0;
       }
       chunk.push(span);
       size += len;
     }
-    if (chunk.length > 0) chunks.push(chunk);
+    if (chunk.length > 0) chunks.push({ spans: chunk, bytes: size });
 
     let sent = 0;
-    for (const spans of chunks) {
-      const { err, value } = this.codecs.emitBatch.toBuffer(this.codecs.emitBatchMessage({ process: this.process, spans }));
-      if (err) throw exportError(`jaeger: Thrift encoding failed: ${err.message}`, false);
+    for (const { spans, bytes } of chunks) {
+      const datagram = this.encodeEmitBatch(spans, this.udpOverhead + bytes);
       try {
-        await sender.send(value);
+        await sender.send(datagram);
       } catch (e) {
         // Retrying after some datagrams left would send those spans twice.
         if (sent > 0) (e as ExportError).retryable = false;
@@ -186,6 +185,21 @@ export class JaegerExporter implements SpanExporter {
       }
       sent++;
     }
+  }
+
+  /**
+   * Encode one `emitBatch` datagram. In Thrift binary the list header has a fixed size, so
+   * the empty-batch overhead plus the spans' sizes is the exact length (as jaeger-client's
+   * UDPSender computes it); the generic `toBuffer` path is the fallback.
+   */
+  private encodeEmitBatch(spans: ThriftSpan[], exactLength: number): Buffer {
+    const message = this.codecs.emitBatchMessage({ process: this.process, spans });
+    const buffer = Buffer.allocUnsafe(exactLength);
+    const written = this.codecs.emitBatch.writeInto(message, buffer, 0);
+    if (!written.err && written.offset === exactLength) return buffer;
+    const { err, value } = this.codecs.emitBatch.toBuffer(message);
+    if (err) throw exportError(`jaeger: Thrift encoding failed: ${err.message}`, false);
+    return value;
   }
 
   private spanSize(span: ThriftSpan): number {
