@@ -262,13 +262,14 @@ function pairs(list: Array<[string, string]>): KeyStringValuePair[] {
 /**
  * The CrossProcess reference for a segment's first span when its parent came over `sw8`
  * (the caller's segment, exit span id, service, instance, endpoint and the address it
- * called). A parent extracted from W3C/B3/Jaeger carries none of that, so no reference is
- * made: the segment keeps the caller's trace id (so the trace stays one trace in
+ * called). A parent extracted from W3C/B3/Jaeger carries none of that (nor does an `sw8`
+ * header synthesised from such a context, whose service is `-`), so no reference is made: the segment keeps the caller's trace id (so the trace stays one trace in
  * SkyWalking) and OAP shows the caller as `User`, instead of a phantom service.
  */
 function crossProcessRef(span: FinishedSpan, traceId: string): SegmentReference | undefined {
   const sw8 = span.remoteParentContext?.sw8;
-  if (!span.remoteParent || sw8 === undefined) return undefined;
+  // `-`/empty service: an sw8 header synthesised from a non-SkyWalking context (no real parent segment).
+  if (!span.remoteParent || sw8 === undefined || sw8.service === '' || sw8.service === '-') return undefined;
   return new SegmentReference()
     .setReftype(RefType.CROSSPROCESS)
     .setTraceid(sw8.traceId || traceId)

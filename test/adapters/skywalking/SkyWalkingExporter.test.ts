@@ -236,6 +236,11 @@ describe('SkyWalkingExporter against a stand-in OAP', () => {
     await e.export([span({ segmentId: 'w3c', segmentSpanIndex: 0, kind: 'entry', remoteParent: true, remoteParentContext: parent })]);
     expect(oap.segments[0]!.traceid).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(oap.segments[0]!.spansList[0]!.refsList).toEqual([]);
+    // an sw8 header synthesised from a non-SkyWalking context (service "-") is no real parent segment either
+    const synthesised = sw8Parent({ traceId: '0af7651916cd43dd8448eb211c80319c', segmentId: 'b7ad6b7169203331', spanId: 0, service: '-', serviceInstance: '-', endpoint: '-' });
+    await e.export([span({ segmentId: 'synth', segmentSpanIndex: 0, kind: 'entry', remoteParent: true, remoteParentContext: synthesised })]);
+    expect(oap.segments[1]!.traceid).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(oap.segments[1]!.spansList[0]!.refsList).toEqual([]);
   });
 
   it('sends the token as authentication metadata with extra headers, and registers the instance', async () => {
