@@ -23,7 +23,7 @@ const SECRET_KEY = /(^|[._\-\s])(user|username|password|passwd|pass|token|secret
  */
 export function isSecretKey(key: string): boolean {
   const k = key.replace(/\[\d+\]$/, '');
-  return SECRET_KEY.test(k) || /(^|\.)headers\./i.test(k) || /_HEADERS$/i.test(k);
+  return SECRET_KEY.test(k) || /headers\./i.test(k) || /_HEADERS$/i.test(k);
 }
 
 /**

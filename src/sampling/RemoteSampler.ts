@@ -127,7 +127,7 @@ export class RemoteSampler implements Sampler {
    * Resolves when done, whether or not it succeeded; never rejects.
    */
   fetchNow(): Promise<void> {
-    const next = this.chain.then(() => this.fetchOnce());
+    const next = this.chain.then(() => this.fetchOnce()).catch(() => undefined); // never rejects, never breaks the chain
     this.chain = next;
     return next;
   }

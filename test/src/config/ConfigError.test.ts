@@ -10,7 +10,7 @@ describe('ConfigError', () => {
     expect(f.source).toBe('app.yaml:3');
   });
 
-  it.each(['reporter.password', 'reporter.user', 'reporter.token', 'reporter.headers', 'reporter.headers.x-api-key', 'TRACE_PASSWORD', 'TRACE_TOKEN', 'TRACE_USER', 'JAEGER_USER', 'JAEGER_PASSWORD', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'Telemetry.OtlpHeaders', 'Telemetry.Reporter.Password'])(
+  it.each(['reporter.password', 'reporter.user', 'reporter.token', 'reporter.headers', 'reporter.headers.x-api-key', 'TRACE_PASSWORD', 'TRACE_TOKEN', 'TRACE_USER', 'JAEGER_USER', 'JAEGER_PASSWORD', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'Telemetry.OtlpHeaders', 'Telemetry.OtlpHeaders.x-api-key', 'Telemetry.Reporter.Headers.x-api-key', 'Telemetry.Reporter.Password'])(
     '%s is secret',
     (k) => {
       expect(isSecretKey(k)).toBe(true);

@@ -144,6 +144,8 @@ telemetry:
     ['password as a list', 'Telemetry:\n  Reporter:\n    Password: [hunter2]\n'],
     ['token as a map', 'Telemetry:\n  Reporter:\n    Token: { t: hunter2 }\n'],
     ['header value as a list', 'Telemetry:\n  OtlpHeaders:\n    authorization: [Bearer hunter2]\n'],
+    ['custom header value as a map', 'Telemetry:\n  OtlpHeaders:\n    x-api-key: { k: hunter2 }\n'],
+    ['reporter header value with CR/LF', 'Telemetry:\n  Reporter:\n    Headers:\n      x-api-key: "hunter2\\r\\nx: 1"\n'],
     ['endpoint with credentials', 'Telemetry:\n  Endpoint: ftp://bob:hunter2@h:21\n'],
   ])('never shows a secret value (%s)', (_name, text) => {
     const e = configError(() => configFromYaml(text));
