@@ -78,6 +78,8 @@ const LOG_INTERVAL_MS = 60_000;
  * Errors: `export()` never throws synchronously; it rejects with an `ExportError` whose
  * `retryable` is true for connection errors, the timeout, 408/429 and 5xx, and false for
  * other statuses (400: Zipkin rejected the spans), TLS errors, and after `shutdown()`.
+ * At most one request is in flight per exporter: a new `export()` (the caller gave up on the
+ * previous one) or `shutdown()` ends a request still open.
  *
  * @example
  * ```ts
@@ -97,6 +99,7 @@ export class ZipkinExporter implements SpanExporter {
   private readonly agent: http.Agent;
   private readonly stats: ZipkinExporterCounters = { requests: 0, spansSent: 0, invalidSpans: 0, gzipped: 0 };
   private inFlight: Promise<unknown> | undefined;
+  private currentRequest: AbortController | undefined;
   private closed = false;
   private lastInvalidLogMs = -Infinity;
   private invalidSinceLog = 0;
@@ -191,8 +194,20 @@ export class ZipkinExporter implements SpanExporter {
       headers['Content-Encoding'] = 'gzip';
       this.stats.gzipped++;
     }
+    // By the SpanExporter contract export() is never called concurrently: a request still
+    // open now belongs to an export its caller already gave up on (the pipeline's timeout
+    // or shutdown deadline was shorter than ours). End it, so at most one request is ever
+    // in flight per exporter, whatever the collector does.
+    this.currentRequest?.abort();
+    if (this.closed) throw exportError('Zipkin exporter is shut down', false);
+    const abort = new AbortController();
+    this.currentRequest = abort;
     this.stats.requests++;
-    await postSpans({ url: this.url, headers, body, timeoutMs: this.timeoutMs, agent: this.agent, tls: this.tls });
+    try {
+      await postSpans({ url: this.url, headers, body, timeoutMs: this.timeoutMs, agent: this.agent, tls: this.tls, signal: abort.signal });
+    } finally {
+      if (this.currentRequest === abort) this.currentRequest = undefined;
+    }
     this.stats.spansSent += parts.length;
   }
 
@@ -212,9 +227,17 @@ export class ZipkinExporter implements SpanExporter {
     await this.inFlight;
   }
 
-  /** Waits for an export in flight, then closes the keep-alive sockets. Later exports reject. */
+  /**
+   * Ends a request still in flight, closes the keep-alive sockets; later exports reject.
+   *
+   * It does not wait for a request still open: the core's pipeline calls `shutdown()` only
+   * after it delivered what it could before its deadline, so anything still open was
+   * abandoned (and counted as dropped) — a hanging collector must not keep the process alive
+   * after shutdown. Call {@link ZipkinExporter.forceFlush} first to wait for it instead.
+   */
   async shutdown(): Promise<void> {
     this.closed = true;
+    this.currentRequest?.abort();
     await this.inFlight;
     this.agent.destroy();
   }

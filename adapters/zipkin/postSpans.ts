@@ -22,6 +22,8 @@ export interface PostRequest {
   agent: http.Agent | https.Agent;
   /** TLS options for https URLs. */
   tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
+  /** Aborting it destroys the request and rejects (retryable). */
+  signal?: AbortSignal;
 }
 
 /** Error codes of TLS/certificate failures: retrying cannot fix them. */
@@ -56,6 +58,7 @@ function describe(url: URL): string {
  * - 2xx (Zipkin answers 202) → resolves.
  * - 408, 429, 5xx, connection errors (refused, reset, DNS) and the timeout → rejects with
  *   `retryable: true`.
+ * - `signal` aborted → rejects with `retryable: true` (the request is destroyed).
  * - Any other status (400: Zipkin rejected the spans, 401/403, 404, 413…) and TLS
  *   certificate errors → rejects with `retryable: false`.
  * The error message holds the status and up to 512 bytes of the collector's answer (Zipkin
@@ -86,6 +89,13 @@ export function postSpans(req: PostRequest): Promise<number> {
       }
     };
     try {
+      if (req.signal?.aborted) {
+        finish(exportError(`Zipkin POST ${where} aborted`, true, { code: 'ABORT_ERR' }));
+        return;
+      }
+      req.signal?.addEventListener('abort', () => finish(exportError(`Zipkin POST ${where} aborted`, true, { code: 'ABORT_ERR' })), {
+        once: true,
+      });
       const isHttps = req.url.protocol === 'https:';
       const options: https.RequestOptions = {
         protocol: req.url.protocol,

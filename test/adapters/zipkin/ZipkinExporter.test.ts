@@ -230,6 +230,21 @@ describe('ZipkinExporter → Zipkin stand-in', () => {
     expect(z.inFlight()).toBe(0);
   });
 
+  test('a new export() ends a request its caller gave up on; shutdown() ends one still open', async () => {
+    z.setMode('hang');
+    const e = exporter({ timeoutMs: 60_000 });
+    const abandoned = e.export([makeSpan()]).catch((x: unknown) => x);
+    await z.waitForRequests(1);
+    const second = e.export([makeSpan()]).catch((x: unknown) => x);
+    expect(await abandoned).toMatchObject({ retryable: true, code: 'ABORT_ERR' });
+    await z.waitForRequests(2);
+    await e.shutdown(); // does not wait 60 s for the hanging collector
+    expect(await second).toMatchObject({ retryable: true, code: 'ABORT_ERR' });
+    expect(z.maxInFlight()).toBe(1);
+    for (let i = 0; i < 50 && z.inFlight() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(z.inFlight()).toBe(0);
+  });
+
   test('a dead collector rejects retryable (connection refused)', async () => {
     const port = z.port;
     await z.stop();
