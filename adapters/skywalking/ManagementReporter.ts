@@ -5,7 +5,14 @@ import type { ManagementServiceClient } from 'skywalking-backend-js/lib/proto/ma
 import { InstancePingPkg, InstanceProperties } from 'skywalking-backend-js/lib/proto/management/Management_pb';
 import type { Logger, Resource } from '../../src';
 
-/** Settings of a {@link ManagementReporter}. */
+/**
+ * Settings of a {@link ManagementReporter} (ms).
+ *
+ * @example
+ * ```ts
+ * new ManagementReporter(client, md, resource, logger, { intervalMs: 20_000, timeoutMs: 10_000 });
+ * ```
+ */
 export interface ManagementReporterOptions {
   /** Keep-alive period in ms. Default 20000 (what SkyWalking agents use). */
   intervalMs?: number;

@@ -1,7 +1,14 @@
 import type { FinishedSpan } from '../../src';
 import type { AssembledSegment, SegmentSpan } from './segmentMapping';
 
-/** Limits of the {@link SegmentAssembler}'s buffer. */
+/**
+ * Limits of the {@link SegmentAssembler}'s buffer.
+ *
+ * @example
+ * ```ts
+ * new SegmentAssembler({ maxPendingSpans: 4096, maxPendingAgeMs: 10_000 });
+ * ```
+ */
 export interface SegmentAssemblerOptions {
   /** Spans held while waiting for their segment's first span, across all segments. Default 8192. */
   maxPendingSpans?: number;
@@ -13,7 +20,16 @@ export interface SegmentAssemblerOptions {
   now?: () => number;
 }
 
-/** The segments one `plan()` produced; nothing changes in the assembler until `commit()`. */
+/**
+ * The segments one `plan()` produced; nothing changes in the assembler until `commit()`.
+ *
+ * @example
+ * ```ts
+ * const plan = assembler.plan(batch, false);
+ * await send(plan.segments);
+ * plan.commit();
+ * ```
+ */
 export interface AssemblyPlan {
   /** Segments to send now. */
   segments: AssembledSegment[];

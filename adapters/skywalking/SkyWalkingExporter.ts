@@ -8,7 +8,14 @@ import { SegmentAssembler, type SegmentAssemblerOptions } from './SegmentAssembl
 import { configError, parseSkyWalkingEndpoint } from './endpoint';
 import { toSegmentObject } from './segmentMapping';
 
-/** Settings of a {@link SkyWalkingExporter}. All optional except `resource`. */
+/**
+ * Settings of a {@link SkyWalkingExporter}. All optional except `resource`. Times in ms.
+ *
+ * @example
+ * ```ts
+ * const options: SkyWalkingExporterOptions = { endpoint: 'grpcs://oap:11800', resource, token: 'secret', tls: { ca: caPem } };
+ * ```
+ */
 export interface SkyWalkingExporterOptions {
   /** OAP gRPC address: `host:port`, `grpc://host:port`, `grpcs://host:port` (TLS). Default `127.0.0.1:11800`. */
   endpoint?: string;
@@ -32,7 +39,14 @@ export interface SkyWalkingExporterOptions {
   logger?: Logger;
 }
 
-/** Counters of this exporter (all in spans, except `segmentsSent`). */
+/**
+ * Counters of this exporter (all in spans, except `segmentsSent`).
+ *
+ * @example
+ * ```ts
+ * const { spansPending, spansDropped } = exporter.stats();
+ * ```
+ */
 export interface SkyWalkingExporterStats {
   /** Segments the OAP accepted. */
   segmentsSent: number;

@@ -5,7 +5,14 @@
  */
 import { ConfigError } from '../../src';
 
-/** Where the OAP's gRPC receiver listens. */
+/**
+ * Where the OAP's gRPC receiver listens.
+ *
+ * @example
+ * ```ts
+ * const { address, tls } = parseSkyWalkingEndpoint('grpcs://oap:11800'); // 'oap:11800', true
+ * ```
+ */
 export interface SkyWalkingEndpoint {
   /** `host:port` as gRPC wants it (IPv6 hosts bracketed). */
   address: string;
@@ -13,7 +20,14 @@ export interface SkyWalkingEndpoint {
   tls: boolean;
 }
 
-/** The OAP's default gRPC address. */
+/**
+ * The OAP's default gRPC address (the agent protocol port, 11800).
+ *
+ * @example
+ * ```ts
+ * parseSkyWalkingEndpoint(undefined).address === DEFAULT_SKYWALKING_ENDPOINT; // true
+ * ```
+ */
 export const DEFAULT_SKYWALKING_ENDPOINT = '127.0.0.1:11800';
 
 /**

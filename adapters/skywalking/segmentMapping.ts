@@ -26,6 +26,11 @@ import type { AttributeValue, FinishedSpan, Peer, SpanEvent, SpanKind, SpanLayer
  * A reference from a span to its parent span in another segment of the **same process**
  * (SkyWalking `RefType.CrossThread`). Used for "continuation" segments: spans that could
  * not travel with their segment's first span (see `SegmentAssembler`).
+ *
+ * @example
+ * ```ts
+ * const ref: CrossThreadRef = { parentSegmentId: 'c0ffee0000000001', parentSpanId: 0, parentEndpoint: 'GET /orders' };
+ * ```
  */
 export interface CrossThreadRef {
   /** Segment id of the segment that holds the parent span. */
@@ -36,7 +41,14 @@ export interface CrossThreadRef {
   parentEndpoint: string;
 }
 
-/** One span placed inside an assembled segment, with its (possibly renumbered) ids. */
+/**
+ * One span placed inside an assembled segment, with its (possibly renumbered) ids.
+ *
+ * @example
+ * ```ts
+ * const entry: SegmentSpan = { span: rootSpan, id: 0, parentId: -1 };
+ * ```
+ */
 export interface SegmentSpan {
   /** The finished span. */
   span: FinishedSpan;
@@ -48,7 +60,14 @@ export interface SegmentSpan {
   crossThread?: CrossThreadRef;
 }
 
-/** A segment ready to encode: one trace, one process, one local root (or a continuation of one). */
+/**
+ * A segment ready to encode: one trace, one process, one local root (or a continuation of one).
+ *
+ * @example
+ * ```ts
+ * const seg: AssembledSegment = { segmentId: root.segmentId, traceId: root.traceId, spans: [{ span: root, id: 0, parentId: -1 }] };
+ * ```
+ */
 export interface AssembledSegment {
   /** `traceSegmentId` on the wire. */
   segmentId: string;
@@ -224,7 +243,14 @@ export function mapTags(attributes: Readonly<Record<string, AttributeValue>>): A
   return out;
 }
 
-/** µs since epoch → ms since epoch, rounded to the nearest ms (SkyWalking's unit). */
+/**
+ * µs since epoch → ms since epoch, rounded to the nearest ms (SkyWalking's unit).
+ *
+ * @example
+ * ```ts
+ * usToMs(1_700_000_000_000_600); // 1_700_000_000_001
+ * ```
+ */
 export function usToMs(us: number): number {
   return Math.round(us / 1000);
 }
