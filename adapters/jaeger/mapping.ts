@@ -26,6 +26,10 @@ import type { ThriftLog, ThriftProcess, ThriftSpan, ThriftSpanRef, ThriftTag } f
 
 const ZERO_ID = Buffer.alloc(8);
 
+let lastTraceId = '';
+let lastHigh: Buffer = ZERO_ID;
+let lastLow: Buffer = ZERO_ID;
+
 const KIND_TAG: Record<SpanKind, string | undefined> = {
   entry: 'server',
   exit: 'client',
@@ -124,9 +128,15 @@ function peerTags(span: FinishedSpan, tags: ThriftTag[]): void {
  * ```
  */
 export function toThriftSpan(span: FinishedSpan): ThriftSpan {
-  const traceId = span.traceId.padStart(32, '0');
-  const traceIdHigh = hexToId(traceId.slice(0, 16));
-  const traceIdLow = hexToId(traceId.slice(16, 32));
+  if (span.traceId !== lastTraceId) {
+    // Spans of one trace usually sit together in a batch: convert the trace id once (read-only buffers).
+    const traceId = span.traceId.padStart(32, '0');
+    lastTraceId = span.traceId;
+    lastHigh = hexToId(traceId.slice(0, 16));
+    lastLow = hexToId(traceId.slice(16, 32));
+  }
+  const traceIdHigh = lastHigh;
+  const traceIdLow = lastLow;
   const parentSpanId = hexToId(span.parentSpanId);
   const references: ThriftSpanRef[] = span.parentSpanId
     ? [{ refType: 'CHILD_OF', traceIdLow, traceIdHigh, spanId: parentSpanId }]
