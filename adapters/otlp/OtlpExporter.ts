@@ -1,0 +1,249 @@
+import type { ExportResult } from '@opentelemetry/core';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { ExportError, FinishedSpan, Logger, ReporterConfig, SpanExporter } from '../../src';
+import { otlpConfigError, parseOtlpEndpoint, protocolFromEnv, type OtlpTarget } from './endpoint';
+import { OtlpHttpSender } from './OtlpHttpSender';
+import { OtlpReadableSpan } from './OtlpReadableSpan';
+
+/** The part of the OpenTelemetry SDK's `SpanExporter` (here: the OTLP/gRPC exporter) that this class drives. */
+interface OtelTraceExporter {
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void;
+  forceFlush?(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Settings of an {@link OtlpExporter}; the backend factory fills them from `TracerConfig`.
+ */
+export interface OtlpExporterOptions {
+  /** `config.endpoint` — see `parseOtlpEndpoint` for the rule (`http://host:4318`, `grpc://host:4317`, `…?protocol=http/json`). */
+  endpoint?: string;
+  /** `reporter.headers`: sent on every request (HTTP headers, gRPC metadata). Never logged. */
+  headers?: Record<string, string>;
+  /** `reporter.user` / `reporter.password`: HTTP basic auth. Never logged. */
+  user?: string;
+  password?: string;
+  /** `reporter.token`: sent as `Authorization: Bearer <token>` unless `headers` has an Authorization. Never logged. */
+  token?: string;
+  /** `reporter.timeout`: one export request's deadline in ms (default 10000). */
+  timeoutMs?: number;
+  /** `reporter.tls`: `ca` (PEM) trusted for `https:`/`grpcs:`, `rejectUnauthorized` (default true), `enabled` (TLS for bare `host:port`). */
+  tls?: ReporterConfig['tls'];
+  /** Where the one line describing the transport goes (debug level). */
+  logger?: Logger;
+  /** Environment consulted for `OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL` and `…_COMPRESSION` (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** gRPC status codes the OTLP specification calls retryable (CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS). */
+const RETRYABLE_GRPC = new Set([1, 4, 8, 10, 11, 14, 15]);
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  const n = name.toLowerCase();
+  return Object.keys(headers).some((k) => k.toLowerCase() === n);
+}
+
+/** `User-Agent` of the OTLP/HTTP requests. */
+const USER_AGENT = 'traceandtrace-otlp-exporter';
+
+/**
+ * Whether the standard variables ask for gzip (`OTEL_EXPORTER_OTLP_TRACES_COMPRESSION`, else
+ * `OTEL_EXPORTER_OTLP_COMPRESSION`: `gzip` | `none`).
+ * @throws a `ConfigError`-shaped error naming the variable for any other value
+ */
+function gzipFromEnv(env: NodeJS.ProcessEnv): boolean {
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION']) {
+    const raw = env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') continue;
+    if (raw === 'gzip') return true;
+    if (raw === 'none') return false;
+    throw otlpConfigError(name, `expected gzip or none, got ${JSON.stringify(raw.slice(0, 40))}`);
+  }
+  return false;
+}
+
+/**
+ * Sends our finished spans to an OTLP receiver (OpenTelemetry Collector, Jaeger ≥ 1.35,
+ * vendors). The OTLP encoding is always OpenTelemetry's own:
+ *
+ * | protocol        | encoding                                                  | transport                                       |
+ * |-----------------|-----------------------------------------------------------|-------------------------------------------------|
+ * | `http/protobuf` | `ProtobufTraceSerializer` (`@opentelemetry/otlp-transformer`) | {@link OtlpHttpSender}: POST `/v1/traces`, `application/x-protobuf` |
+ * | `http/json`     | `JsonTraceSerializer` (OTLP JSON: hex ids, string nanos)  | {@link OtlpHttpSender}: POST, `application/json` |
+ * | `grpc`          | `OTLPTraceExporter` of `@opentelemetry/exporter-trace-otlp-grpc` (encoding and transport) | `opentelemetry.proto.collector.trace.v1.TraceService/Export` |
+ *
+ * (The HTTP exporters of `@opentelemetry/exporter-trace-otlp-proto`/`-http` are not used for
+ * the transport: see {@link OtlpHttpSender} for why.)
+ *
+ * Each `export()` converts the batch to {@link OtlpReadableSpan}s and sends it as one OTLP
+ * `ExportTraceServiceRequest`. It resolves when the receiver accepted it and rejects with an
+ * {@link ExportError} otherwise: `retryable: true` for connection errors, timeouts, HTTP
+ * 429/502/503/504 and the retryable gRPC codes (CANCELLED, DEADLINE_EXCEEDED,
+ * RESOURCE_EXHAUSTED, ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS), as the OTLP spec says,
+ * so the core's pipeline may retry; `retryable: false` otherwise. It never throws synchronously,
+ * and it does not retry by itself.
+ *
+ * Secrets: headers, the token and the user/password go only to the transport; error
+ * messages carry the endpoint without credentials or query string, and never a header value.
+ *
+ * Resources: one keep-alive HTTP agent (idle sockets do not keep the process alive) or one
+ * gRPC channel; `shutdown()` waits for the requests in flight, then destroys the agent /
+ * closes the channel. No timer outlives a request.
+ *
+ * @see https://opentelemetry.io/docs/specs/otlp/
+ * @example
+ * ```ts
+ * const exporter = new OtlpExporter({ endpoint: 'grpc://127.0.0.1:4317', timeoutMs: 5000 });
+ * await exporter.export(finishedSpans);
+ * await exporter.shutdown();
+ * ```
+ */
+export class OtlpExporter implements SpanExporter {
+  /** The transport chosen from the endpoint (`basicAuth` in it is a secret: never log it). */
+  readonly target: OtlpTarget;
+  private readonly http: OtlpHttpSender | undefined;
+  private readonly grpc: OtelTraceExporter | undefined;
+  private closed = false;
+
+  /**
+   * @param options - see {@link OtlpExporterOptions}
+   * @throws a `ConfigError`-shaped error (`key`: `endpoint`, or the `OTEL_EXPORTER_OTLP_*` variable)
+   *   for an endpoint, protocol or compression it cannot use — at configuration time only.
+   */
+  constructor(options: OtlpExporterOptions = {}) {
+    const env = options.env ?? process.env;
+    this.target = parseOtlpEndpoint(options.endpoint, {
+      tlsEnabled: options.tls?.enabled,
+      envProtocol: protocolFromEnv(env),
+    });
+    const timeoutMs = options.timeoutMs !== undefined && options.timeoutMs > 0 ? options.timeoutMs : 10000;
+    const headers = this.buildHeaders(options);
+    if (this.target.protocol === 'grpc') {
+      this.grpc = this.createGrpc(headers, timeoutMs, options.tls);
+    } else {
+      this.http = new OtlpHttpSender({
+        url: this.target.url,
+        contentType: this.target.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
+        headers,
+        timeoutMs,
+        gzip: gzipFromEnv(env),
+        tls: options.tls,
+        userAgent: USER_AGENT,
+        makeError: (reason, retryable, code) => this.error(reason, retryable, code),
+      });
+    }
+    options.logger?.debug(`otlp: exporting spans with ${this.target.protocol} to ${this.target.display}`);
+  }
+
+  /**
+   * Encode and send one batch as one OTLP request.
+   *
+   * @param batch - finished spans (not mutated)
+   * @returns resolves when the receiver accepted the batch; rejects with an {@link ExportError}
+   *   (`retryable` set as described on the class) — never throws synchronously
+   */
+  export(batch: readonly FinishedSpan[]): Promise<void> {
+    if (this.closed) return Promise.reject(this.error('the exporter is shut down', false));
+    if (batch.length === 0) return Promise.resolve();
+    let spans: ReadableSpan[];
+    try {
+      spans = batch.map((s) => new OtlpReadableSpan(s));
+    } catch (e) {
+      return Promise.reject(this.error(`a span could not be converted (${String((e as Error)?.message ?? e).slice(0, 120)})`, false));
+    }
+    if (this.http) {
+      let body: Uint8Array | undefined;
+      try {
+        const serializer = this.target.protocol === 'http/json' ? JsonTraceSerializer : ProtobufTraceSerializer;
+        body = serializer.serializeRequest(spans);
+      } catch (e) {
+        return Promise.reject(this.error(`the batch could not be encoded (${String((e as Error)?.message ?? e).slice(0, 120)})`, false));
+      }
+      if (!body) return Promise.reject(this.error('the batch could not be encoded', false));
+      return this.http.send(body);
+    }
+    const grpc = this.grpc as OtelTraceExporter;
+    return new Promise<void>((resolve, reject) => {
+      try {
+        grpc.export(spans, (result) => {
+          if (result.code === 0 /* ExportResultCode.SUCCESS */) resolve();
+          else reject(this.fromGrpcError(result.error));
+        });
+      } catch (e) {
+        reject(this.fromGrpcError(e));
+      }
+    });
+  }
+
+  /** Wait for the requests in flight (the exporter buffers nothing else). Never rejects. */
+  async forceFlush(): Promise<void> {
+    try {
+      if (this.http) await this.http.flush();
+      else await this.grpc?.forceFlush?.();
+    } catch {
+      // a failed request was already reported through its export() promise
+    }
+  }
+
+  /** Wait for the requests in flight, then release the HTTP agent / gRPC channel. Idempotent; never rejects. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (this.http) await this.http.close();
+      else await this.grpc?.shutdown();
+    } catch {
+      // nothing else to release
+    }
+  }
+
+  private buildHeaders(options: OtlpExporterOptions): Record<string, string> {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (!hasHeader(headers, 'authorization')) {
+      if (options.token) headers.Authorization = `Bearer ${options.token}`;
+      else if (options.user !== undefined || options.password !== undefined) {
+        headers.Authorization = `Basic ${Buffer.from(`${options.user ?? ''}:${options.password ?? ''}`).toString('base64')}`;
+      } else if (this.target.basicAuth !== undefined) {
+        headers.Authorization = `Basic ${Buffer.from(this.target.basicAuth).toString('base64')}`;
+      }
+    }
+    return headers;
+  }
+
+  private createGrpc(headers: Record<string, string>, timeoutMillis: number, tls: ReporterConfig['tls']): OtelTraceExporter {
+    const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
+    const metadata = new grpc.Metadata();
+    for (const [k, v] of Object.entries(headers)) metadata.set(k.toLowerCase(), v);
+    const credentials = this.target.tls
+      ? grpc.credentials.createSsl(
+          tls?.ca !== undefined ? Buffer.from(tls.ca) : null,
+          null,
+          null,
+          tls?.rejectUnauthorized === false ? { rejectUnauthorized: false } : undefined,
+        )
+      : grpc.credentials.createInsecure();
+    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
+    return new OTLPTraceExporter({ url: this.target.url, metadata, credentials, timeoutMillis }) as OtelTraceExporter;
+  }
+
+  private error(reason: string, retryable: boolean, code?: string | number): ExportError {
+    const e = new Error(`OTLP ${this.target.protocol} export to ${this.target.display} failed: ${reason}`) as ExportError & {
+      code?: string | number;
+    };
+    e.name = 'OtlpExportError';
+    e.retryable = retryable;
+    if (code !== undefined) e.code = code;
+    return e;
+  }
+
+  /** Classify an error from the OTLP/gRPC exporter's result callback (OTLP spec retry rules). */
+  private fromGrpcError(err: unknown): ExportError {
+    if (!(err instanceof Error)) return this.error(err === undefined ? 'unknown error' : String(err).slice(0, 200), false);
+    const code = (err as { code?: unknown }).code;
+    const message = err.message.slice(0, 300);
+    if (typeof code === 'number') return this.error(message, RETRYABLE_GRPC.has(code), code);
+    // "Concurrent export limit reached": the next attempt may pass
+    return this.error(message, /concurrent export limit/i.test(message));
+  }
+}

@@ -1,0 +1,176 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as zlib from 'node:zlib';
+import type { ExportError } from '../../src';
+
+/** Network error codes after which the same request may succeed later. */
+export const RETRYABLE_NET_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ECONNABORTED',
+]);
+/** HTTP statuses the OTLP/HTTP specification calls retryable. */
+export const RETRYABLE_HTTP_STATUS: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+/** Settings of an {@link OtlpHttpSender}. */
+export interface OtlpHttpSenderOptions {
+  /** Full URL POSTed to, e.g. `http://collector:4318/v1/traces` (no credentials in it). */
+  url: string;
+  /** `application/x-protobuf` or `application/json`. */
+  contentType: string;
+  /** Extra headers (API keys, Authorization). Sent as given; never logged. */
+  headers: Record<string, string>;
+  /** Deadline of one request in ms (connect + send + response). */
+  timeoutMs: number;
+  /** Gzip the body (`Content-Encoding: gzip`), as `OTEL_EXPORTER_OTLP_COMPRESSION=gzip` asks. */
+  gzip?: boolean;
+  /** TLS for `https:` URLs: a CA to trust (PEM) and whether to verify the server (default true). */
+  tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
+  /** Value of the `User-Agent` header. */
+  userAgent: string;
+  /** Builds the error a failed request rejects with (the exporter adds endpoint and protocol). */
+  makeError(reason: string, retryable: boolean, code?: string | number): ExportError;
+}
+
+/** Largest response body read (the OTLP response is tiny; anything bigger is ignored). */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/**
+ * The HTTP transport of the OTLP/HTTP exporter: POSTs one already-encoded
+ * `ExportTraceServiceRequest` per call, as the OTLP/HTTP specification describes.
+ *
+ * Why not the transport inside `@opentelemetry/exporter-trace-otlp-proto`/`-http`: it loads
+ * `http` with a dynamic `import()` that jest's module sandbox cannot run
+ * (`ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING_FLAG`), and it retries on its own for up to the
+ * whole timeout, doubling the core pipeline's retries. The encoding still comes from the
+ * official serializers in `@opentelemetry/otlp-transformer`.
+ *
+ * Behaviour: one keep-alive agent (idle sockets are unref'd by Node, so they never keep the
+ * process alive); each request has a hard deadline (`timeoutMs`, the socket is destroyed
+ * after it); 2xx resolves; 429/502/503/504, timeouts and connection errors reject with
+ * `retryable: true`; other statuses reject with `retryable: false`. Never throws
+ * synchronously. `close()` waits for requests in flight, then destroys the agent.
+ *
+ * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
+ * @example
+ * ```ts
+ * const sender = new OtlpHttpSender({ url, contentType: 'application/x-protobuf', headers: {}, timeoutMs: 10000,
+ *   userAgent: 'traceandtrace', makeError: (m, r) => Object.assign(new Error(m), { retryable: r }) });
+ * await sender.send(ProtobufTraceSerializer.serializeRequest(spans)!);
+ * await sender.close();
+ * ```
+ */
+export class OtlpHttpSender {
+  private readonly url: URL;
+  private readonly agent: http.Agent;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  /** @param options - see {@link OtlpHttpSenderOptions}; the URL must already be valid (parsed at config time). */
+  constructor(private readonly options: OtlpHttpSenderOptions) {
+    this.url = new URL(options.url);
+    this.agent =
+      this.url.protocol === 'https:'
+        ? new https.Agent({
+            keepAlive: true,
+            ...(options.tls?.ca !== undefined ? { ca: options.tls.ca } : {}),
+            ...(options.tls?.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+          })
+        : new http.Agent({ keepAlive: true });
+  }
+
+  /**
+   * POST one encoded request.
+   *
+   * @param body - the serialized `ExportTraceServiceRequest`
+   * @returns resolves on 2xx; rejects with the error from `makeError` otherwise
+   */
+  send(body: Uint8Array): Promise<void> {
+    const p = this.post(body);
+    this.inFlight.add(p);
+    const done = (): void => {
+      this.inFlight.delete(p);
+    };
+    p.then(done, done);
+    return p;
+  }
+
+  /** Resolves when every request in flight has settled. Never rejects. */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Wait for requests in flight, then destroy the agent's sockets. Never rejects. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.agent.destroy();
+  }
+
+  private post(body: Uint8Array): Promise<void> {
+    const o = this.options;
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      const fail = (reason: string, retryable: boolean, code?: string | number): void => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        reject(o.makeError(reason, retryable, code));
+      };
+      try {
+        let payload: Buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+        const headers: Record<string, string | number> = { ...o.headers };
+        if (o.gzip) {
+          payload = zlib.gzipSync(payload);
+          headers['Content-Encoding'] = 'gzip';
+        }
+        headers['Content-Type'] = o.contentType;
+        headers['Content-Length'] = payload.length;
+        headers['User-Agent'] = o.userAgent;
+        const request = this.url.protocol === 'https:' ? https.request : http.request;
+        const req = request(this.url, { method: 'POST', headers, agent: this.agent }, (res) => {
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_RESPONSE_BYTES) res.destroy();
+          });
+          res.on('error', () => {
+            /* the status code decides */
+          });
+          res.on('close', () => {
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) {
+              if (!settled) {
+                settled = true;
+                if (timer) clearTimeout(timer);
+                resolve();
+              }
+            } else {
+              fail(`HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`, RETRYABLE_HTTP_STATUS.has(status), status);
+            }
+          });
+        });
+        // A hard deadline for the whole exchange (a socket idle timeout would not stop a trickling server).
+        timer = setTimeout(() => {
+          fail(`no complete answer within ${o.timeoutMs} ms (timed out)`, true, 'ETIMEDOUT');
+          req.destroy();
+        }, o.timeoutMs);
+        req.on('error', (err: Error & { code?: unknown }) => {
+          const code = typeof err.code === 'string' ? err.code : undefined;
+          fail(err.message.slice(0, 200), code !== undefined && RETRYABLE_NET_CODES.has(code), code);
+        });
+        req.end(payload);
+      } catch (e) {
+        // e.g. a header value with CR/LF, rejected by node:http before anything is sent. Node's
+        // message may quote the header value (a secret), so only the error code is kept.
+        const code = (e as { code?: unknown })?.code;
+        fail(`request not sent (${typeof code === 'string' ? code : 'invalid request'})`, false);
+      }
+    });
+  }
+}
