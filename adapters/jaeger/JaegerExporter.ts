@@ -5,11 +5,23 @@ import { parseJaegerEndpoint, type JaegerTarget } from './endpoint';
 import { toThriftProcess, toThriftSpan } from './mapping';
 import { loadJaegerThrift, type JaegerThriftCodecs, type ThriftProcess, type ThriftSpan } from './thrift';
 
-/** Largest datagram jaeger-client's UDPSender sends (and the agent's default max packet size). */
+/**
+ * Largest datagram in bytes, as jaeger-client's UDPSender (the agent's default max packet size is 65,000).
+ *
+ * @example
+ * ```ts
+ * new JaegerExporter({ resource, endpoint: 'udp://127.0.0.1:6832', maxPacketSize: UDP_MAX_PACKET_SIZE });
+ * ```
+ */
 export const UDP_MAX_PACKET_SIZE = 65000;
 
 /**
  * Options of {@link JaegerExporter}.
+ *
+ * @example
+ * ```ts
+ * const options: JaegerExporterOptions = { resource, endpoint: 'http://127.0.0.1:14268/api/traces', reporter: { timeout: 5000 } };
+ * ```
  */
 export interface JaegerExporterOptions {
   /** The process identity (service name, hostname, ip, sdk version, process tags). */

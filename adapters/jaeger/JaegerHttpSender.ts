@@ -4,6 +4,11 @@ import type { ExportError } from '../../src';
 
 /**
  * Options of {@link JaegerHttpSender}.
+ *
+ * @example
+ * ```ts
+ * const o: JaegerHttpSenderOptions = { url: new URL('https://jaeger:14268/api/traces'), user: 'u', password: 'p', timeoutMs: 5000 };
+ * ```
  */
 export interface JaegerHttpSenderOptions {
   /** Collector URL, e.g. `http://127.0.0.1:14268/api/traces`. Credentials in the URL are used as basic auth and never logged. */

@@ -4,6 +4,11 @@ import { exportError } from './JaegerHttpSender';
 
 /**
  * Options of {@link JaegerUdpSender}.
+ *
+ * @example
+ * ```ts
+ * const o: JaegerUdpSenderOptions = { host: '127.0.0.1', port: 6832 };
+ * ```
  */
 export interface JaegerUdpSenderOptions {
   /** Agent host name or IP (default `localhost`). */

@@ -13,12 +13,33 @@
  */
 import { ConfigError } from '../../src';
 
-/** Default Jaeger agent port for Thrift binary (`emitBatch` as jaeger-client's Node sender speaks it). */
+/**
+ * Default Jaeger agent UDP port for Thrift binary (`emitBatch` as jaeger-client's Node sender speaks it).
+ *
+ * @example
+ * ```ts
+ * `udp://agent:${DEFAULT_AGENT_PORT}`; // 'udp://agent:6832'
+ * ```
+ */
 export const DEFAULT_AGENT_PORT = 6832;
-/** Default Jaeger collector HTTP port. */
+/**
+ * Default Jaeger collector HTTP port (Thrift over HTTP at `/api/traces`).
+ *
+ * @example
+ * ```ts
+ * `http://collector:${DEFAULT_COLLECTOR_PORT}/api/traces`;
+ * ```
+ */
 export const DEFAULT_COLLECTOR_PORT = 14268;
 
-/** Where and how the exporter sends. */
+/**
+ * Where and how the exporter sends: an HTTP(S) collector URL, or a UDP agent host and port.
+ *
+ * @example
+ * ```ts
+ * const t: JaegerTarget = { protocol: 'udp', host: '127.0.0.1', port: 6832 };
+ * ```
+ */
 export type JaegerTarget =
   | { protocol: 'http'; url: URL }
   | { protocol: 'udp'; host: string; port: number };

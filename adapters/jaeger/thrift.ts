@@ -121,7 +121,15 @@ export interface ThriftBatch {
   spans: ThriftSpan[];
 }
 
-/** The subset of a `thriftrw` struct/message RW we use. Results carry `err` instead of throwing. */
+/**
+ * The subset of a `thriftrw` struct/message reader-writer we use (binary protocol). Results
+ * carry `err` instead of throwing; lengths and offsets are in bytes.
+ *
+ * @example
+ * ```ts
+ * const { err, length } = loadJaegerThrift().span.byteLength(thriftSpan);
+ * ```
+ */
 export interface ThriftRW<T> {
   byteLength(value: T): { err: Error | null; length: number };
   toBuffer(value: T): { err: Error | null; value: Buffer };
@@ -130,7 +138,15 @@ export interface ThriftRW<T> {
   readFrom(buffer: Buffer, offset: number): { err: Error | null; value: T; offset: number };
 }
 
-/** A Thrift message envelope as `thriftrw` builds it (`Agent.emitBatch` arguments). */
+/**
+ * A Thrift message envelope as `thriftrw` builds it: the `Agent.emitBatch` oneway call
+ * (strict binary header, name `emitBatch`, type `ONEWAY`, seqid 0) and its argument struct.
+ *
+ * @example
+ * ```ts
+ * const msg: EmitBatchMessage = loadJaegerThrift().emitBatchMessage({ process, spans });
+ * ```
+ */
 export interface EmitBatchMessage {
   name: string;
   type: string;
@@ -139,7 +155,15 @@ export interface EmitBatchMessage {
   body: { batch: ThriftBatch };
 }
 
-/** The two codecs the adapter needs, backed by jaeger-client's own IDL files. */
+/**
+ * The codecs the adapter needs, backed by jaeger-client's own IDL files.
+ *
+ * @example
+ * ```ts
+ * const { emitBatch, emitBatchMessage } = loadJaegerThrift();
+ * const bytes = emitBatch.toBuffer(emitBatchMessage({ process, spans })).value;
+ * ```
+ */
 export interface JaegerThriftCodecs {
   /** Thrift binary `Batch` (HTTP collector body, `application/x-thrift`). */
   batch: ThriftRW<ThriftBatch>;
