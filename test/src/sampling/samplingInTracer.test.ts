@@ -9,7 +9,8 @@ import { createTracer, MemoryExporter, ParentBasedSampler, RemoteSampler, type T
 
 const tracers: Tracer[] = [];
 function tracer(sampler: Parameters<typeof createTracer>[0]['sampler']): Tracer {
-  const t = createTracer({ serviceName: 'svc', backend: 'memory', sampler, recordCaller: false, propagation: ['w3c'] });
+  // a queue large enough that the synchronous loops below never hit the drop bound
+  const t = createTracer({ serviceName: 'svc', backend: 'memory', sampler, recordCaller: false, propagation: ['w3c'], reporter: { queueSize: 100_000 } });
   tracers.push(t);
   return t;
 }
@@ -32,6 +33,7 @@ describe('samplers inside a tracer', () => {
       root.end();
     }
     await t.flush();
+    expect(t.stats().dropped).toBe(0);
     expect(Math.abs(sampledRoots - 1000)).toBeLessThan(4 * Math.sqrt(4000 * 0.25 * 0.75));
     expect(exported(t)).toBe(2 * sampledRoots);
   });
