@@ -63,7 +63,8 @@ const LOG_INTERVAL_MS = 60_000;
  * `timeoutMs`. Spans Zipkin would reject (ids that are not hex of the right length, bad
  * timestamps) are left out, counted, and logged at most once a minute.
  *
- * Why not zipkin-transport-http's `HttpLogger` (0.22)? Measured traps on Node 20:
+ * Why not zipkin-transport-http's `HttpLogger` (0.22)? Its traps on Node 20 (reproduced in
+ * `test/adapters/zipkin/httpLoggerTraps.test.ts`):
  * - it defaults to JSON v1 (`jsonEncoder = JSON_V1`);
  * - it uses the global `fetch` when there is one (Node ≥ 18), which ignores its `timeout`
  *   option (a node-fetch-only extension), so a hanging collector holds each request forever;
@@ -71,7 +72,11 @@ const LOG_INTERVAL_MS = 60_000;
  *   settled, so against a slow collector requests (and their bodies) pile up without bound;
  * - `logSpan` returns nothing and there is no awaitable flush: success and failure are only
  *   `'success'`/`'error'` events, so a batch cannot be retried or counted as dropped;
- * - on a non-2xx answer it logs the whole request body (every span) through its logger.
+ * - on a non-2xx answer it logs the whole request body (every span) through its logger;
+ * - its interval timer is never stored, so it cannot be stopped.
+ * Configuring it around these (a bounded `fetchImplementation`, a huge `httpInterval` and
+ * calling its `processQueue` by hand, correlating `'success'`/`'error'` events to batches)
+ * would leave little of it but the `[a,b,c]` join.
  * The core already provides the bounded queue, batching, flush interval and retries; this
  * exporter only has to send one batch per call, bounded and timed, and report the outcome.
  *

@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ZipkinExporter } from '../../../adapters/zipkin/ZipkinExporter';
 import type { ExportError, Logger } from '../../../src';
 import { makeSpan, T0 } from './fixtures';
@@ -303,5 +307,41 @@ describe('ZipkinExporter → Zipkin stand-in', () => {
     expect(settled).toBe(true);
     await p;
     expect(z.spans).toHaveLength(5);
+  });
+});
+
+describe('ZipkinExporter over HTTPS with a self-signed certificate', () => {
+  let dir: string;
+  let cert: Buffer;
+  let z: ZipkinStandIn;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zipkin-tls-'));
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
+    ], { stdio: 'ignore' });
+    cert = fs.readFileSync(path.join(dir, 'cert.pem'));
+    z = await startZipkinStandIn('ok', { key: fs.readFileSync(path.join(dir, 'key.pem')), cert });
+  });
+  afterAll(async () => {
+    await z.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the custom CA makes it trusted; without it the certificate error is not retryable', async () => {
+    expect(z.url).toMatch(/^https:/);
+    const trusted = new ZipkinExporter({ url: z.url, tls: { ca: cert } });
+    const untrusted = new ZipkinExporter({ url: z.url });
+    try {
+      await trusted.export([makeSpan()]);
+      expect(z.spans).toHaveLength(1);
+      const err = (await untrusted.export([makeSpan()]).catch((e: unknown) => e)) as ExportError & { code?: string };
+      expect(err.retryable).toBe(false);
+      expect(err.code).toMatch(/SELF_SIGNED|CERT/);
+      expect(z.spans).toHaveLength(1);
+    } finally {
+      await trusted.shutdown();
+      await untrusted.shutdown();
+    }
   });
 });

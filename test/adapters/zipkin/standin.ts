@@ -25,6 +25,7 @@
  * @packageDocumentation
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
 import { isIPv4, isIPv6 } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import type { BackendHarness, ReceivedSpan, RunningStandIn } from '../../conformance/harness';
@@ -76,7 +77,7 @@ export type StandInMode = 'ok' | '500' | '503' | '429' | 'hang';
 
 /** A running Zipkin stand-in. */
 export interface ZipkinStandIn {
-  /** `http://127.0.0.1:<port>/api/v2/spans`. */
+  /** `http(s)://127.0.0.1:<port>/api/v2/spans`. */
   url: string;
   /** Port it listens on. */
   port: number;
@@ -198,7 +199,7 @@ export function decodeSpans(json: string): ZipkinV2Span[] | { error: string } {
 }
 
 /**
- * Starts a Zipkin stand-in on 127.0.0.1, ephemeral port.
+ * Starts a Zipkin stand-in on 127.0.0.1, ephemeral port; over HTTPS when `tls` is given.
  *
  * @example
  * ```ts
@@ -208,7 +209,7 @@ export function decodeSpans(json: string): ZipkinV2Span[] | { error: string } {
  * await z.stop();
  * ```
  */
-export async function startZipkinStandIn(initialMode: StandInMode = 'ok'): Promise<ZipkinStandIn> {
+export async function startZipkinStandIn(initialMode: StandInMode = 'ok', tls?: { key: string | Buffer; cert: string | Buffer }): Promise<ZipkinStandIn> {
   let mode: StandInMode = initialMode;
   const spans: ZipkinV2Span[] = [];
   const requests: RecordedRequest[] = [];
@@ -230,7 +231,7 @@ export async function startZipkinStandIn(initialMode: StandInMode = 'ok'): Promi
       waiters.add(w);
     });
 
-  const server = http.createServer((req, res) => {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     open++;
     maxOpen = Math.max(maxOpen, open);
     let closed = false;
@@ -302,11 +303,12 @@ export async function startZipkinStandIn(initialMode: StandInMode = 'ok'): Promi
       rec.spanCount = decoded.length;
       answer(202);
     });
-  });
+  };
+  const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   return {
-    url: `http://127.0.0.1:${port}/api/v2/spans`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/api/v2/spans`,
     port,
     spans,
     requests,
