@@ -50,7 +50,7 @@ const USER_AGENT = 'traceandtrace-otlp-exporter';
 /**
  * Whether the standard variables ask for gzip (`OTEL_EXPORTER_OTLP_TRACES_COMPRESSION`, else
  * `OTEL_EXPORTER_OTLP_COMPRESSION`: `gzip` | `none`).
- * @throws a `ConfigError`-shaped error naming the variable for any other value
+ * @throws a `ConfigError` naming the variable for any other value
  */
 function gzipFromEnv(env: NodeJS.ProcessEnv): boolean {
   for (const name of ['OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION']) {
@@ -108,7 +108,7 @@ export class OtlpExporter implements SpanExporter {
 
   /**
    * @param options - see {@link OtlpExporterOptions}
-   * @throws a `ConfigError`-shaped error (`key`: `endpoint`, or the `OTEL_EXPORTER_OTLP_*` variable)
+   * @throws a `ConfigError` (`key`: `endpoint`, or the `OTEL_EXPORTER_OTLP_*` variable)
    *   for an endpoint, protocol or compression it cannot use — at configuration time only.
    */
   constructor(options: OtlpExporterOptions = {}) {

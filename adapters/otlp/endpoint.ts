@@ -26,6 +26,8 @@
  * @packageDocumentation
  */
 
+import { ConfigError } from '../../src';
+
 /** OTLP transport, named as `OTEL_EXPORTER_OTLP_PROTOCOL` names it. */
 export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 
@@ -54,15 +56,7 @@ export interface OtlpTarget {
 }
 
 /**
- * An error naming the config key at fault; shaped like the core's `ConfigError`
- * (`name === 'ConfigError'`, `key`).
- */
-export interface OtlpConfigError extends Error {
-  key: string;
-}
-
-/**
- * Build a `ConfigError`-shaped error.
+ * Build the core's `ConfigError` for a key.
  *
  * @param key - config key or environment variable at fault
  * @param reason - why (must not contain secrets)
@@ -72,11 +66,8 @@ export interface OtlpConfigError extends Error {
  * throw otlpConfigError('endpoint', 'unsupported scheme "ftp"');
  * ```
  */
-export function otlpConfigError(key: string, reason: string): OtlpConfigError {
-  const e = new Error(`${key}: ${reason}`) as OtlpConfigError;
-  e.name = 'ConfigError';
-  e.key = key;
-  return e;
+export function otlpConfigError(key: string, reason: string): ConfigError {
+  return new ConfigError(key, reason);
 }
 
 function redact(text: string): string {
@@ -89,7 +80,7 @@ function redact(text: string): string {
  * @param value - the raw value (`http/protobuf`, `http/json`, `grpc`; case-insensitive, trimmed)
  * @param key - the key or variable it came from, for the error
  * @returns the protocol
- * @throws a `ConfigError`-shaped error naming `key` for any other value
+ * @throws a `ConfigError` naming `key` for any other value
  * @example
  * ```ts
  * parseOtlpProtocol('http/json', 'OTEL_EXPORTER_OTLP_PROTOCOL'); // 'http/json'
@@ -106,7 +97,7 @@ export function parseOtlpProtocol(value: string, key: string): OtlpProtocol {
  *
  * @param env - the environment (default `process.env`)
  * @returns the protocol from `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, else `OTEL_EXPORTER_OTLP_PROTOCOL`, else `undefined`
- * @throws a `ConfigError`-shaped error naming the variable when its value is not a protocol
+ * @throws a `ConfigError` naming the variable when its value is not a protocol
  * @example
  * ```ts
  * protocolFromEnv({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }); // 'grpc'
@@ -127,7 +118,7 @@ export function protocolFromEnv(env: NodeJS.ProcessEnv = process.env): OtlpProto
  * @param endpoint - `config.endpoint`, optional
  * @param options - `tlsEnabled` (`reporter.tls.enabled`) and `envProtocol` (from {@link protocolFromEnv})
  * @returns the target
- * @throws a `ConfigError`-shaped error (`key` = `endpoint`) for an unparsable endpoint, an
+ * @throws a `ConfigError` (`key` = `endpoint`) for an unparsable endpoint, an
  *   unsupported scheme or a bad `protocol` parameter; credentials never appear in the message.
  * @example
  * ```ts

@@ -45,7 +45,7 @@ export const OTLP_DEFAULT_PROPAGATION: { inject: PropagationFormat[]; extract: P
  *
  * @param context - config, process resource and logger from the core
  * @returns `{ exporter: OtlpExporter, defaultPropagation }`
- * @throws a `ConfigError`-shaped error (`key` `endpoint`, or `OTEL_EXPORTER_OTLP_PROTOCOL` /
+ * @throws a `ConfigError` (`key` `endpoint`, or `OTEL_EXPORTER_OTLP_PROTOCOL` /
  *   `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`) when the endpoint or protocol is unusable
  * @example
  * ```ts
