@@ -56,8 +56,9 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
  * logged once (warn), its end once (info); the endpoint is logged without credentials.
  * Nothing is ever thrown.
  *
- * The poll timer and the request socket are `unref`'d: the sampler never keeps the process
- * alive. `close()` stops polling. Uses `node:http`/`node:https` with a per-request timeout
+ * The poll timer and the background requests' sockets are `unref`'d: the sampler never keeps
+ * the process alive (an explicit `fetchNow()` does, until it completes or times out).
+ * `close()` stops polling. Uses `node:http`/`node:https` with a per-request timeout
  * and a 1 MiB response cap.
  *
  * A RemoteSampler decides for new traces only; `createSampler` wraps it in a
@@ -124,10 +125,16 @@ export class RemoteSampler implements Sampler {
 
   /**
    * Fetches the strategy now (after any fetch in progress) and applies it.
-   * Resolves when done, whether or not it succeeded; never rejects.
+   * Resolves when done, whether or not it succeeded; never rejects. Unlike the background
+   * polls, this request keeps the process alive until it completes or times out, so a
+   * script may `await` it.
    */
   fetchNow(): Promise<void> {
-    const next = this.chain.then(() => this.fetchOnce()).catch(() => undefined); // never rejects, never breaks the chain
+    return this.enqueue(true);
+  }
+
+  private enqueue(keepAlive: boolean): Promise<void> {
+    const next = this.chain.then(() => this.fetchOnce(keepAlive)).catch(() => undefined); // never rejects, never breaks the chain
     this.chain = next;
     return next;
   }
@@ -150,17 +157,17 @@ export class RemoteSampler implements Sampler {
     if (this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.fetchNow().then(() => this.schedule(this.refreshInterval));
+      void this.enqueue(false).then(() => this.schedule(this.refreshInterval));
     }, delay);
     this.timer.unref();
   }
 
-  private async fetchOnce(): Promise<void> {
+  private async fetchOnce(keepAlive: boolean): Promise<void> {
     if (this.closed) return;
     let strategy: SamplingStrategy | undefined;
     let reason: string;
     try {
-      const body = await this.request();
+      const body = await this.request(keepAlive);
       strategy = parseStrategy(body);
       reason = 'response is not a valid sampling strategy';
     } catch (err) {
@@ -204,7 +211,7 @@ export class RemoteSampler implements Sampler {
     }
   }
 
-  private request(): Promise<unknown> {
+  private request(keepAlive: boolean): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
       let url: URL;
       try {
@@ -256,9 +263,9 @@ export class RemoteSampler implements Sampler {
         done(new Error(`timed out after ${this.timeout} ms`));
         req.destroy();
       }, this.timeout);
-      deadline.unref();
+      if (!keepAlive) deadline.unref();
       this.inflight.add(req);
-      req.on('socket', (s) => s.unref());
+      if (!keepAlive) req.on('socket', (s) => s.unref());
       req.on('error', (e) => done(new Error(e.message.replace(/\?.*$/, ''))));
       req.on('close', () => done(new Error('connection closed')));
     });

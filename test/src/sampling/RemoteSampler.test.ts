@@ -174,9 +174,9 @@ describe('RemoteSampler', () => {
     expect(server.requests.length).toBeGreaterThanOrEqual(3);
     expect(String(s.currentSampler)).toBe('ProbabilisticSampler{0.3}');
     s.close();
-    await new Promise((r) => setTimeout(r, 30)); // let an in-flight request settle
+    await new Promise((r) => setTimeout(r, 200)); // let a request sent before close() reach the server
     const n = server.requests.length;
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 300)); // a live 50 ms timer would poll ~6 more times
     expect(server.requests.length).toBe(n);
     await s.fetchNow(); // after close: a no-op that still resolves
     expect(server.requests.length).toBe(n);
@@ -203,9 +203,12 @@ describe('RemoteSampler', () => {
         { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText, f);
       const { RemoteSampler } = require(${JSON.stringify(src)});
       const s = new RemoteSampler({ serviceName: 'child', samplingEndpoint: process.argv[1], refreshInterval: 60000, timeout: 30000 });
-      setTimeout(() => console.log('sampled=' + s.shouldSample('op', undefined, '4bf92f3577b34da6a3ce929d0e0e4736')), 300);
+      const report = () => console.log('sampled=' + s.shouldSample('op', undefined, '4bf92f3577b34da6a3ce929d0e0e4736'));
+      // hang: decide at once (initial sampler) while the background request hangs;
+      // ok: wait (an explicit fetchNow keeps the process alive until it completes)
+      if (process.argv[2] === 'hang') setTimeout(report, 100); else s.fetchNow().then(report);
     `;
-    const proc = spawn(process.execPath, ['-e', child, server.url], { cwd: path.resolve(__dirname, '../../..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['-e', child, server.url, kind], { cwd: path.resolve(__dirname, '../../..'), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
