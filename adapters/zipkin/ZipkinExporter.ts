@@ -15,7 +15,13 @@ import { encodeZipkinSpan } from './toZipkinSpan';
 const gzipAsync = promisify(gzip);
 
 /**
- * Options of a {@link ZipkinExporter}.
+ * Options of a {@link ZipkinExporter}. Durations in ms, sizes in bytes.
+ *
+ * @example
+ * ```ts
+ * const options: ZipkinExporterOptions = { url: 'https://zipkin.example.com/api/v2/spans', timeoutMs: 5000,
+ *   user: 'tracer', password: process.env.ZIPKIN_PASSWORD, tls: { ca: fs.readFileSync('ca.pem') } };
+ * ```
  */
 export interface ZipkinExporterOptions {
   /** Zipkin v2 spans endpoint, e.g. `http://127.0.0.1:9411/api/v2/spans`. Credentials in the URL become basic auth. */
@@ -40,7 +46,14 @@ export interface ZipkinExporterOptions {
   logger?: Logger;
 }
 
-/** Counters of one exporter, for tests and diagnostics. */
+/**
+ * Counters of one exporter (since it was created), for tests and diagnostics.
+ *
+ * @example
+ * ```ts
+ * const { requests, spansSent, invalidSpans } = exporter.counters();
+ * ```
+ */
 export interface ZipkinExporterCounters {
   /** POST requests started. */
   requests: number;
@@ -150,7 +163,14 @@ export class ZipkinExporter implements SpanExporter {
       url.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 4 }) : new http.Agent({ keepAlive: true, maxSockets: 4 });
   }
 
-  /** A snapshot of this exporter's counters. */
+  /**
+   * A snapshot of this exporter's counters (see {@link ZipkinExporterCounters}).
+   *
+   * @example
+   * ```ts
+   * exporter.counters().invalidSpans; // spans left out because Zipkin would reject them
+   * ```
+   */
   counters(): ZipkinExporterCounters {
     return { ...this.stats };
   }

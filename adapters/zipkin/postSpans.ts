@@ -8,7 +8,15 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { ExportError } from '../../src';
 
-/** Everything one POST needs. */
+/**
+ * Everything one POST needs.
+ *
+ * @example
+ * ```ts
+ * const req: PostRequest = { url: new URL('http://127.0.0.1:9411/api/v2/spans'), headers: { 'Content-Type': 'application/json' },
+ *   body: Buffer.from('[]'), timeoutMs: 10_000, agent: new http.Agent({ keepAlive: true }) };
+ * ```
+ */
 export interface PostRequest {
   /** Collector URL (`http(s)://host:port/api/v2/spans`), without credentials. */
   url: URL;
@@ -34,6 +42,12 @@ const NOT_RETRYABLE_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_|ERR_INVALID|HPE_
  *
  * @param message - what went wrong (never contains headers, credentials or the body we sent)
  * @param retryable - whether trying the same batch later may succeed
+ * @param extra - the HTTP status (`statusCode`) or socket error code (`code`), copied onto the error
+ * @returns an `Error` named `ZipkinExportError` with `retryable` (and `statusCode`/`code`) set; never throws
+ * @example
+ * ```ts
+ * return Promise.reject(exportError('Zipkin answered 503', true, { statusCode: 503 }));
+ * ```
  */
 export function exportError(message: string, retryable: boolean, extra?: { statusCode?: number; code?: string }): ExportError {
   const err = new Error(message) as ExportError & { statusCode?: number; code?: string };

@@ -25,7 +25,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { jsonEncoder, model, option, TraceId } from 'zipkin';
-import type { AttributeValue, FinishedSpan, SpanKind } from '../../src';
+import type { AttributeValue, FinishedSpan, Resource, SpanKind } from '../../src';
 import './zipkinTypes';
 
 /** Zipkin v2 span kinds, indexed by our {@link SpanKind}. `local` has none. */
@@ -115,6 +115,28 @@ function endpoint(serviceName: string | undefined, host: string | undefined, por
   return ep.isEmpty() && ep.ipv6 === undefined ? undefined : ep;
 }
 
+/** Per-resource work done once, not per span: the local endpoint (no port) and the resource tags as strings. */
+interface ResourceParts {
+  endpoint: EndpointWithIpv6 | undefined;
+  tags: Array<[string, string]>;
+}
+const resourceCache = new WeakMap<Resource, ResourceParts>();
+
+function resourceParts(resource: Resource): ResourceParts {
+  let parts = resourceCache.get(resource);
+  if (parts === undefined) {
+    const tags: Array<[string, string]> = [];
+    for (const key of Object.keys(resource.attributes ?? {})) {
+      const v = tagValue(resource.attributes[key]);
+      if (key !== '' && v !== undefined) tags.push([key, v]);
+    }
+    // Shared by every span of this resource: JSON_V2.encode only reads it.
+    parts = { endpoint: endpoint(resource.serviceName, resource.ip, undefined), tags };
+    resourceCache.set(resource, parts);
+  }
+  return parts;
+}
+
 /** The value of Zipkin's `error` tag for a failed span. */
 function errorTagValue(span: FinishedSpan): string {
   if (span.status.message) return span.status.message;
@@ -138,7 +160,14 @@ function annotationValue(name: string, attributes: Readonly<Record<string, Attri
   return `${name} ${fields}`;
 }
 
-/** Why a span cannot be sent to Zipkin (for the exporter's log line), or undefined when it can. */
+/**
+ * Why a span cannot be sent to Zipkin, for the exporter's log line.
+ *
+ * @example
+ * ```ts
+ * const reason: InvalidReason = 'traceId is not 16/32 hex';
+ * ```
+ */
 export type InvalidReason = string;
 
 /**
@@ -190,13 +219,11 @@ export function toZipkinSpan(span: FinishedSpan): { span: model.Span } | { error
     zs.setDebug(span.debug === true);
     zs.setShared(false); // we never share a span id between client and server
 
-    const resource = span.resource;
     const attributes = span.attributes;
-    const localEp = endpoint(
-      resource?.serviceName,
-      resource?.ip,
-      span.kind === 'entry' ? validPort(attributes['server.port']) : undefined,
-    );
+    const resource = span.resource ? resourceParts(span.resource) : { endpoint: undefined, tags: [] };
+    const localPort = span.kind === 'entry' ? validPort(attributes['server.port']) : undefined;
+    const localEp =
+      localPort === undefined ? resource.endpoint : endpoint(span.resource?.serviceName, span.resource?.ip, localPort);
     if (localEp) zs.setLocalEndpoint(localEp);
 
     const peer = span.peer;
@@ -208,12 +235,7 @@ export function toZipkinSpan(span: FinishedSpan): { span: model.Span } | { error
       }
     }
 
-    if (resource?.attributes) {
-      for (const key of Object.keys(resource.attributes)) {
-        const v = tagValue(resource.attributes[key]);
-        if (key !== '' && v !== undefined) zs.putTag(key, v);
-      }
-    }
+    for (const [key, v] of resource.tags) zs.putTag(key, v);
     for (const key of Object.keys(attributes)) {
       const v = tagValue(attributes[key]);
       if (key !== '' && v !== undefined) zs.putTag(key, v);
