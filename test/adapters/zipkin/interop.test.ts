@@ -213,3 +213,45 @@ describe('zipkin-js peer with its default supportsJoin (shared server span)', ()
     }
   });
 });
+
+describe('sampling decisions cross the B3 boundary', () => {
+  test('our sampled-out trace stays unrecorded in the zipkin-js peer; its sampled-out call stays unrecorded in ours', async () => {
+    const z = await startZipkinStandIn();
+    const peer = await startPeer({ traceId128Bit: false, supportsJoin: false });
+    const tracer = createTracer({ serviceName: 'ours', backend: 'zipkin', endpoint: z.url, sampler: { type: 'const', param: 0 }, reporter: { flushInterval: 50 } });
+    const server = http.createServer(traceHttpHandler((_req, res) => res.end('ok'), { tracer }));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      // ours (const 0) → peer: X-B3-Sampled: 0 arrives and the peer records nothing.
+      const res = await tracer.startActiveSpan('call-peer', {}, () => tracedFetch(peer.leafUrl, undefined, { tracer }));
+      expect(await res.text()).toBe('leaf');
+      expect(peer.seenHeaders.at(-1)!['x-b3-sampled']).toBe('0');
+      expect(peer.spans).toHaveLength(0);
+
+      // peer (its sampler says no) → ours, whose sampler would also say no: nothing recorded;
+      // and a peer-sampled call is recorded by ours although our own sampler says 0.
+      const sampledOut = new Instrumentation.HttpClient({ tracer: peer.tracer, remoteServiceName: 'ours' });
+      const headers = peer.tracer.scoped(() => {
+        peer.tracer.setId(peer.tracer.createRootId(new option.Some(false)));
+        return sampledOut.recordRequest({ headers: {} as Record<string, string> }, `http://127.0.0.1:${(server.address() as { port: number }).port}/`, 'GET').headers as unknown as Record<string, string>;
+      });
+      expect(headers['X-B3-Sampled']).toBe('0');
+      await (await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/`, { headers })).text();
+      const { status } = await peerCall(peer, `http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+      expect(status).toBe(200);
+      await tracer.flush();
+      await peerReport(peer, z);
+      await z.waitForSpans(2);
+      const ours = z.spans.filter((s) => s.localEndpoint?.serviceName === 'ours');
+      expect(ours).toHaveLength(1); // only the server span of the peer-sampled call
+      expect(ours[0].kind).toBe('SERVER');
+      const peerClient = z.spans.find((s) => s.localEndpoint?.serviceName === 'js-peer')!;
+      expect(ours[0].parentId).toBe(peerClient.id);
+    } finally {
+      await tracer.shutdown();
+      await close(server);
+      await close(peer.server);
+      await z.stop();
+    }
+  });
+});
