@@ -161,6 +161,20 @@ export const KNOWN_BACKENDS: readonly string[] = ['console', 'jaeger', 'memory',
  */
 export const ENDPOINT_SCHEMES: readonly string[] = ['http:', 'https:', 'udp:', 'grpc:', 'grpcs:'];
 
+/**
+ * Compile-time guard: every key of the config interfaces is listed above, so a key added
+ * to TracerConfig.ts without updating these lists fails `tsc` instead of being rejected
+ * as "unknown" at run time.
+ */
+type AllListed<T, L extends readonly PropertyKey[]> = [Exclude<keyof T, L[number]>] extends [never] ? true : false;
+const allKeysListed: [
+  AllListed<TracerConfig, typeof TOP_LEVEL_KEYS>,
+  AllListed<ReporterConfig, typeof REPORTER_KEYS>,
+  AllListed<LimitsConfig, typeof LIMITS_KEYS>,
+  AllListed<SamplerConfig, typeof SAMPLER_KEYS>,
+] = [true, true, true, true];
+void allKeysListed;
+
 /** Levenshtein distance, for "did you mean" hints. */
 function distance(a: string, b: string): number {
   const m = a.length;
