@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { ReceiverPorts } from './receivers';
-import type { Results } from './report';
+import type { Results } from './Results';
 
 /** Shared state of one benchmark run. */
 export interface BenchContext {

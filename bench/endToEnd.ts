@@ -33,7 +33,7 @@ import { fmt, fmtSummary, ratio } from './stats';
  */
 export async function benchEndToEnd(ctx: BenchContext): Promise<void> {
   ctx.progress('\n[2/5] end to end per span (with wire encoding)\n');
-  const parents = ctx.quick ? 20 : 100;
+  const parents = ctx.quick ? 10 : 60;
   const children = 99;
   const pairs: Array<{ backend: string; vendor: string; wire: string; theirs: () => Promise<SpanImpl | undefined> }> = [
     { backend: 'jaeger', vendor: VENDOR.jaeger, wire: 'Thrift', theirs: () => createJaegerImpl('encode') },
@@ -46,6 +46,8 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<void> {
     impls.push([p.vendor, await tryCreate(ctx, p.vendor, p.theirs)]);
     const label = `ours (${p.backend})`;
     impls.push([label, await tryCreate(ctx, label, () => createOurImpl(p.backend, 'encode', ctx.ports))]);
+    const nc = `ours (${p.backend}, recordCaller: false)`;
+    impls.push([nc, await tryCreate(ctx, nc, () => createOurImpl(p.backend, 'encode', ctx.ports, { recordCaller: false, label: nc }))]);
   }
   const cases = impls.filter(([, i]) => i).map(([label, i]) => spanRound(i!, parents, children, true, label));
   const rounds = ctx.quick ? ROUNDS.quick : ROUNDS.full;
@@ -55,16 +57,18 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<void> {
   ctx.results.addTable({
     id: 'endToEnd',
     title: `2. End to end per span incl. wire encoding, µs (median (min–max), ${rounds} rounds × ${spans.toLocaleString('en-US')} spans)`,
-    headers: ['backend / wire format', 'ours', 'theirs', 'theirs client', 'ratio', 'target', ''],
+    headers: ['backend / wire format', 'ours', 'theirs', 'theirs client', 'ratio', 'target', '', 'ours, no caller', 'ratio'],
     rows: pairs.map((p) => {
       const o = res.get(`ours (${p.backend})`)?.us;
+      const nc = res.get(`ours (${p.backend}, recordCaller: false)`)?.us;
       const t = res.get(p.vendor)?.us;
       const r = ratio(o, t);
-      return [`${p.backend} / ${p.wire}`, fmtSummary(o), fmtSummary(t), p.vendor, fmt(r), '≤ 0.8', verdict(r, 0.8)];
+      return [`${p.backend} / ${p.wire}`, fmtSummary(o), fmtSummary(t), p.vendor, fmt(r), '≤ 0.8', verdict(r, 0.8), fmtSummary(nc), fmt(ratio(nc, t))];
     }),
     notes: [
       'theirs: vendor encoder, transport replaced by a no-op. ours: adapter exporter via our pipeline to a local discard',
       'receiver in another process (one loopback HTTP/gRPC request per 512-span batch is included in ours).',
+      '"ours, no caller": the same with recordCaller: false (no call-site capture/formatting per span).',
     ],
   });
   ctx.results.addData('endToEnd', { parents, children, spansPerRound: spans, results: Object.fromEntries(res) });

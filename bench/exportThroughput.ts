@@ -56,7 +56,7 @@ function fill(tracer: OurTracer, parents: number, children: number): void {
  */
 export async function benchExport(ctx: BenchContext): Promise<void> {
   ctx.progress('\n[5/5] export throughput\n');
-  const parents = ctx.quick ? 50 : 200;
+  const parents = ctx.quick ? 30 : 200;
   const children = 99;
   const spans = parents * (children + 1);
   const tracers = new Map<string, OurTracer>();

@@ -33,7 +33,15 @@ export interface InterleaveOptions {
   progress?: (line: string) => void;
 }
 
-/** Run a full GC when `--expose-gc` is on; otherwise do nothing. */
+/**
+ * Run a full GC (twice, to collect what the first pass finalised) when node runs with
+ * `--expose-gc`; otherwise do nothing.
+ *
+ * @example
+ * ```ts
+ * fullGc(); const before = process.memoryUsage().heapUsed;
+ * ```
+ */
 export function fullGc(): void {
   const g = (globalThis as { gc?: () => void }).gc;
   if (g) {
@@ -45,6 +53,11 @@ export function fullGc(): void {
 /**
  * Let the event loop turn (timers, immediates, I/O) so that work a case deferred with
  * `setImmediate`/`setTimeout` runs before the next case, outside anyone's timing.
+ *
+ * @example
+ * ```ts
+ * await settle();
+ * ```
  */
 export async function settle(): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));

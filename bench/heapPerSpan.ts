@@ -16,7 +16,7 @@ import { ROUNDS } from './context';
 import { fullGc, interleave, type RoundCase } from './harness';
 import type { SpanImpl } from './impl';
 import { tryCreate, VENDOR, verdict } from './hotPath';
-import { createObjectFloor } from './incumbents/als';
+import { createObjectFloor } from './incumbents/floors';
 import { createJaegerImpl, createJaegerThriftHoldImpl } from './incumbents/jaeger';
 import { createOtelImpl } from './incumbents/otel';
 import { createSkyWalkingImpl } from './incumbents/skywalking';
@@ -74,6 +74,8 @@ export async function benchHeap(ctx: BenchContext): Promise<void> {
   ];
   const ourBackends = ctx.quick ? ['noop'] : ['noop', 'jaeger', 'zipkin', 'skywalking', 'otlp'];
   for (const b of ourBackends) makers.push([`ours (${b})`, () => createOurImpl(b, 'hold', ctx.ports)]);
+  const noCaller = 'ours (noop, recordCaller: false)';
+  makers.push([noCaller, () => createOurImpl('noop', 'hold', ctx.ports, { recordCaller: false, label: noCaller })]);
   const available: RoundCase[] = [];
   for (const [label, make] of makers) {
     const probe = await tryCreate(ctx, label, make);

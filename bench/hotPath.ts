@@ -11,7 +11,7 @@ import type { BenchContext } from './context';
 import { ROUNDS } from './context';
 import { interleave, type RoundCase } from './harness';
 import type { SpanImpl } from './impl';
-import { createAlsFloor, createObjectFloor } from './incumbents/als';
+import { createAlsFloor, createObjectFloor } from './incumbents/floors';
 import { createJaegerImpl } from './incumbents/jaeger';
 import { createOtelImpl } from './incumbents/otel';
 import { createSkyWalkingImpl } from './incumbents/skywalking';
@@ -19,12 +19,25 @@ import { createZipkinImpl } from './incumbents/zipkin';
 import { createOurImpl, OUR_BACKENDS } from './ours';
 import { fmt, fmtSummary, ratio, type Summary } from './stats';
 
-/** Labels of the incumbents, shared by the sections. */
+/**
+ * Labels of the incumbents, shared by the sections.
+ *
+ * @example
+ * ```ts
+ * VENDOR.otel; // → 'OpenTelemetry SDK'
+ * ```
+ */
 export const VENDOR = { otel: 'OpenTelemetry SDK', jaeger: 'jaeger-client', zipkin: 'zipkin-js', skywalking: 'SkyWalking agent' } as const;
 
 /**
- * Wrap a span implementation as a timed round: µs per span of `run()`; `drain()` after,
- * untimed unless `timedDrain`.
+ * Wrap a span implementation as a timed round: metric `us` = µs per span of `run()`
+ * (plus `drain()` when `timedDrain`; otherwise `drain()` runs after, untimed).
+ *
+ * @example
+ * ```ts
+ * const c = spanRound(impl, 100, 99, false);
+ * (await c.round()).us; // µs per span
+ * ```
  */
 export function spanRound(impl: SpanImpl, parents: number, children: number, timedDrain: boolean, label = impl.name): RoundCase {
   const spans = parents * (children + 1);
@@ -41,7 +54,15 @@ export function spanRound(impl: SpanImpl, parents: number, children: number, tim
   };
 }
 
-/** Create an implementation, turning a failure into `undefined` plus a progress note. */
+/**
+ * Create an implementation, turning a failure (thrown or `undefined`) into `undefined` plus a
+ * progress note; never throws.
+ *
+ * @example
+ * ```ts
+ * const impl = await tryCreate(ctx, 'zipkin-js', () => createZipkinImpl('discard'));
+ * ```
+ */
 export async function tryCreate(ctx: BenchContext, label: string, make: () => Promise<SpanImpl | undefined>): Promise<SpanImpl | undefined> {
   try {
     const impl = await make();
@@ -53,7 +74,15 @@ export async function tryCreate(ctx: BenchContext, label: string, make: () => Pr
   }
 }
 
-/** A row cell: "PASS"/"MISS"/"" for a ratio against a target (≤). */
+/**
+ * A row cell for a figure against an upper bound: `met`, `MISSED`, `n/a` (no figure) or ''
+ * (no target).
+ *
+ * @example
+ * ```ts
+ * verdict(0.2, 0.25); // → 'met'
+ * ```
+ */
 export function verdict(r: number, target: number | undefined): string {
   if (target === undefined) return '';
   if (!Number.isFinite(r)) return 'n/a';
@@ -70,7 +99,7 @@ export function verdict(r: number, target: number | undefined): string {
  */
 export async function benchHotPath(ctx: BenchContext): Promise<void> {
   ctx.progress('\n[1/5] hot path per span\n');
-  const parents = ctx.quick ? 40 : 150;
+  const parents = ctx.quick ? 20 : 120;
   const children = 99;
   const impls: Array<[string, SpanImpl | undefined]> = [];
   const add = async (label: string, make: () => Promise<SpanImpl | undefined>): Promise<void> => {

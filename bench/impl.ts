@@ -34,9 +34,6 @@ export interface SpanImpl {
   held(): number;
 }
 
-/** A factory per mode; returns `undefined` when the implementation is not available (printed as n/a). */
-export type ImplFactory = (mode: Mode) => Promise<SpanImpl | undefined>;
-
 /** The three tag keys every child span gets. */
 export const TAG_KEYS = ['db.system', 'db.name', 'peer.service'] as const;
 /** The three (string) tag values every child span gets. */

@@ -244,23 +244,29 @@ async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; integ: Ou
   };
 }
 
-/** Run `total` requests with {@link CONCURRENCY} in flight; throughput in req/s and latencies in µs. */
-async function load(target: Target, total: number): Promise<{ rps: number; p50: number; p99: number }> {
+/**
+ * Run up to `total` requests with {@link CONCURRENCY} in flight, stopping early after
+ * `capMs`; throughput in req/s and latencies in µs over the requests completed.
+ */
+async function load(target: Target, total: number, capMs: number): Promise<{ rps: number; p50: number; p99: number; requests: number }> {
   const lat = new Float64Array(total);
   let next = 0;
+  let done = 0;
+  const start = process.hrtime.bigint();
+  const deadline = start + BigInt(capMs) * 1_000_000n;
   const worker = async (): Promise<void> => {
     while (next < total) {
-      const i = next++;
       const t0 = process.hrtime.bigint();
+      if (t0 > deadline) return;
+      next++;
       await target.request();
-      lat[i] = Number(process.hrtime.bigint() - t0) / 1000;
+      lat[done++] = Number(process.hrtime.bigint() - t0) / 1000;
     }
   };
-  const t0 = process.hrtime.bigint();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  const arr = Array.from(lat);
-  return { rps: total / s, p50: quantile(arr, 0.5), p99: quantile(arr, 0.99) };
+  const s = Number(process.hrtime.bigint() - start) / 1e9;
+  const arr = Array.from(lat.subarray(0, done));
+  return { rps: done / s, p50: quantile(arr, 0.5), p99: quantile(arr, 0.99), requests: done };
 }
 
 const LABEL: Record<Variant, string> = {
@@ -287,11 +293,12 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
   const otel = createOtelTracer();
   const variants: Variant[] = ['untraced', 'als', 'ours', 'otel'];
   const rounds = ctx.quick ? ROUNDS.quick : ROUNDS.full;
+  const capMs = ctx.quick ? 300 : 1200;
   const rows: string[][] = [];
   const data: Record<string, unknown> = {};
   for (const [proto, make, count] of [
-    ['HTTP', httpTarget, ctx.quick ? 1500 : 5000],
-    ['gRPC', grpcTarget, ctx.quick ? 1000 : 3000],
+    ['HTTP', httpTarget, ctx.quick ? 2000 : 8000],
+    ['gRPC', grpcTarget, ctx.quick ? 2000 : 8000],
   ] as const) {
     const targets: Target[] = [];
     for (const v of variants) {
@@ -302,7 +309,7 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
         ctx.progress(`  - ${proto} ${v}: setup failed: ${err instanceof Error ? err.message : String(err)} (n/a)\n`);
       }
     }
-    const cases: RoundCase[] = targets.map((t) => ({ name: t.name, round: () => load(t, count) }));
+    const cases: RoundCase[] = targets.map((t) => ({ name: t.name, round: () => load(t, count, capMs) }));
     const res = await interleave(cases, { rounds, warmup: 1, progress: ctx.progress });
     for (const t of targets) await t.close().catch(() => undefined);
     const base = res.get('untraced')?.rps;
@@ -330,7 +337,7 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
   if (tracer) await tracer.shutdown(2000).catch(() => undefined);
   ctx.results.addTable({
     id: 'loopback',
-    title: `4. Traced request overhead, loopback, concurrency ${CONCURRENCY} (median (min–max) of ${rounds} rounds)`,
+    title: `4. Traced request overhead, loopback, concurrency ${CONCURRENCY} (median (min–max) of ${rounds} rounds, each ≤ ${capMs} ms)`,
     headers: ['setup', 'req/s', '× untraced', 'p50 µs', 'p99 µs', 'target', ''],
     rows,
     notes: [

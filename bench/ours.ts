@@ -151,7 +151,8 @@ export function createOurTracer(backend: string, ports: ReceiverPorts | undefine
  * Modes: `discard` → the backend's exporter behind our pipeline, flushed between rounds
  * (outside the timing); `encode` → the same, with `drain()` (timed) flushing every span through
  * the adapter's exporter to the local discard receiver; `hold` → queue large enough for the run,
- * flush interval of 10^9 ms, nothing exported until `drain()`.
+ * flush interval of 10^9 ms, nothing exported (`drain()` does nothing; `close()` drops the queue
+ * with `shutdown(0)`).
  *
  * @example
  * ```ts
@@ -204,6 +205,7 @@ export async function createOurImpl(
       for (let p = 0; p < parents; p++) tracer.startActiveSpan(PARENT_NAME, noOptions, parentBody);
     },
     async drain(): Promise<void> {
+      if (mode === 'hold') return; // the heap section discards the queue with shutdown(0)
       await tracer.flush();
       if (backend === 'memory') {
         const exp = (tracer as unknown as { exporter?: { reset?: () => void } }).exporter;
@@ -211,7 +213,7 @@ export async function createOurImpl(
       }
     },
     async close(): Promise<void> {
-      await tracer.shutdown(5000);
+      await tracer.shutdown(mode === 'hold' ? 0 : 5000);
     },
     held(): number {
       return mode === 'hold' ? tracer.stats().queued : -1;

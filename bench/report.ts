@@ -1,10 +1,9 @@
 /**
- * Printing tables to stdout and collecting everything for `bench/results.json`.
+ * The machine description and plain-text table rendering.
  *
  * @packageDocumentation
  */
 import * as os from 'node:os';
-import * as fs from 'node:fs';
 
 /** The machine a run happened on. */
 export interface MachineInfo {
@@ -63,32 +62,4 @@ export function renderTable(t: Table): string {
   for (const r of t.rows) out.push(line(r));
   for (const n of t.notes ?? []) out.push(`  ${n}`);
   return out.join('\n') + '\n';
-}
-
-/**
- * Everything a run produced; written as JSON at the end.
- */
-export class Results {
-  readonly machine = machineInfo();
-  readonly tables: Table[] = [];
-  readonly data: Record<string, unknown> = {};
-
-  constructor(readonly mode: 'full' | 'quick') {}
-
-  /** Print a table to stdout and keep it for the JSON file. */
-  addTable(t: Table): void {
-    this.tables.push(t);
-    process.stdout.write('\n' + renderTable(t));
-  }
-
-  /** Keep raw figures (summaries per case and metric) for the JSON file. */
-  addData(id: string, value: unknown): void {
-    this.data[id] = value;
-  }
-
-  /** Write `{ mode, machine, tables, data }` as JSON to `file`. */
-  write(file: string): void {
-    const json = JSON.stringify({ mode: this.mode, machine: this.machine, tables: this.tables, data: this.data }, null, 2);
-    fs.writeFileSync(file, json + '\n');
-  }
 }

@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BenchContext } from './context';
 import { benchEndToEnd } from './endToEnd';
@@ -17,7 +18,7 @@ import { benchHeap } from './heapPerSpan';
 import { benchHotPath } from './hotPath';
 import { benchLoopback } from './loopback';
 import type { ReceiverPorts } from './receivers';
-import { Results } from './report';
+import { Results } from './Results';
 import { loadOurs } from './ours';
 
 const SECTIONS = ['hot', 'e2e', 'heap', 'loopback', 'export'] as const;
@@ -74,8 +75,10 @@ async function main(): Promise<void> {
   const m = results.machine;
   process.stdout.write(
     `# traceandtrace benchmark (${results.mode})\n` +
-      `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node} (V8 ${m.v8}); ${m.platform}; ${m.date}\n`,
+      `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node} (V8 ${m.v8}); ${m.platform}; ${m.date}\n` +
+      `load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min) — figures from a busy machine are inflated; ratios within one run still compare\n`,
   );
+  results.addData('loadAverageAtStart', os.loadavg());
   if (!loadOurs()) process.stdout.write('note: createTracer is not exported by src/index.ts yet: every "ours" row is n/a\n');
   const started = Date.now();
   const progress = (line: string): void => {
@@ -84,17 +87,31 @@ async function main(): Promise<void> {
   const rec = await startReceiverProcess();
   if (!rec) progress('! discard receivers did not start: adapter rows will fail\n');
   const ctx: BenchContext = { quick: args.quick, results, ports: rec?.ports, progress };
+  const sectionSeconds: Record<string, number> = {};
+  const steps: Array<[Section, (c: BenchContext) => Promise<void>]> = [
+    ['hot', benchHotPath],
+    ['e2e', benchEndToEnd],
+    ['heap', benchHeap],
+    ['loopback', benchLoopback],
+    ['export', benchExport],
+  ];
   try {
-    if (args.only.has('hot')) await benchHotPath(ctx);
-    if (args.only.has('e2e')) await benchEndToEnd(ctx);
-    if (args.only.has('heap')) await benchHeap(ctx);
-    if (args.only.has('loopback')) await benchLoopback(ctx);
-    if (args.only.has('export')) await benchExport(ctx);
+    for (const [name, fn] of steps) {
+      if (!args.only.has(name)) continue;
+      const t0 = Date.now();
+      await fn(ctx);
+      sectionSeconds[name] = Math.round((Date.now() - t0) / 100) / 10;
+      progress(`  (${name}: ${sectionSeconds[name]} s)\n`);
+    }
   } finally {
     rec?.child.stdin?.end();
     rec?.child.kill();
   }
   results.addData('elapsedSeconds', Math.round((Date.now() - started) / 1000));
+  results.addData('sectionSeconds', sectionSeconds);
+  const load = os.loadavg();
+  results.addData('loadAverageAtEnd', load);
+  process.stdout.write(`\nload average at end: ${load.map((l) => l.toFixed(2)).join(' ')} (1/5/15 min; ${os.cpus().length} cores)\n`);
   results.write(args.out);
   process.stdout.write(`\nwrote ${path.relative(process.cwd(), args.out)} in ${Math.round((Date.now() - started) / 1000)} s\n`);
 }

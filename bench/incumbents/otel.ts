@@ -51,7 +51,7 @@ function makeExporter(mode: Mode): SpanExporter {
 }
 
 /**
- * An OpenTelemetry SDK tracer for one mode, or undefined when the SDK cannot be loaded.
+ * An OpenTelemetry SDK tracer for one mode.
  *
  * @example
  * ```ts
@@ -104,7 +104,15 @@ export async function createOtelImpl(mode: Mode): Promise<SpanImpl> {
   };
 }
 
-/** The OTel API tracer of a fresh provider with a discarding exporter (for the loopback benchmark). */
+/**
+ * The OTel API tracer of a fresh provider with a discarding exporter (for the loopback
+ * benchmark), and its closer.
+ *
+ * @example
+ * ```ts
+ * const { tracer, close } = createOtelTracer();
+ * ```
+ */
 export function createOtelTracer(): { tracer: Tracer; close(): Promise<void> } {
   installOtelGlobals();
   const processor = new BatchSpanProcessor({ exporter: makeExporter('discard'), maxQueueSize: 1 << 16 });

@@ -13,7 +13,7 @@
  */
 import { BatchRecorder, jsonEncoder, sampler, Tracer, type Logger, type model } from 'zipkin';
 import { HttpLogger } from 'zipkin-transport-http';
-import { AlsZipkinContext } from './als';
+import { AlsZipkinContext } from './AlsZipkinContext';
 import { CHILD_NAME, PARENT_NAME, TAG_KEYS, TAG_VALUES, type Mode, type SpanImpl } from '../impl';
 
 /** HttpLogger members that its declarations omit. */
