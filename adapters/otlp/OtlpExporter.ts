@@ -15,6 +15,10 @@ interface OtelTraceExporter {
 
 /**
  * Settings of an {@link OtlpExporter}; the backend factory fills them from `TracerConfig`.
+ * @example
+ * ```ts
+ * const o: OtlpExporterOptions = { endpoint: 'https://otlp.example.com', headers: { 'x-api-key': key }, timeoutMs: 5000 };
+ * ```
  */
 export interface OtlpExporterOptions {
   /** `config.endpoint` — see `parseOtlpEndpoint` for the rule (`http://host:4318`, `grpc://host:4317`, `…?protocol=http/json`). */

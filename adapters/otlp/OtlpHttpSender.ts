@@ -3,7 +3,7 @@ import * as https from 'node:https';
 import * as zlib from 'node:zlib';
 import type { ExportError } from '../../src';
 
-/** Network error codes after which the same request may succeed later. */
+/** Network error codes after which the same request may succeed later. @example `RETRYABLE_NET_CODES.has('ECONNREFUSED') // true` */
 export const RETRYABLE_NET_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -15,10 +15,17 @@ export const RETRYABLE_NET_CODES: ReadonlySet<string> = new Set([
   'EHOSTUNREACH',
   'ECONNABORTED',
 ]);
-/** HTTP statuses the OTLP/HTTP specification calls retryable. */
+/** HTTP statuses the OTLP/HTTP specification calls retryable. @example `RETRYABLE_HTTP_STATUS.has(503) // true` */
 export const RETRYABLE_HTTP_STATUS: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
-/** Settings of an {@link OtlpHttpSender}. */
+/**
+ * Settings of an {@link OtlpHttpSender}.
+ * @example
+ * ```ts
+ * const o: OtlpHttpSenderOptions = { url: 'http://c:4318/v1/traces', contentType: 'application/json', headers: {},
+ *   timeoutMs: 10000, userAgent: 'traceandtrace', makeError: (m, r) => Object.assign(new Error(m), { retryable: r }) };
+ * ```
+ */
 export interface OtlpHttpSenderOptions {
   /** Full URL POSTed to, e.g. `http://collector:4318/v1/traces` (no credentials in it). */
   url: string;

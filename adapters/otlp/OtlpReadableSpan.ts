@@ -13,7 +13,7 @@ import { resourceFromAttributes, type Resource as OtelResource } from '@opentele
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 import type { AttributeValue, FinishedSpan, Resource, SpanKind } from '../../src';
 
-/** Name reported as `telemetry.sdk.name` and as the instrumentation scope name. */
+/** Name reported as `telemetry.sdk.name` and as the instrumentation scope name. @example `resource['telemetry.sdk.name'] === SDK_NAME` */
 export const SDK_NAME = 'traceandtrace';
 
 const NO_LINKS: Link[] = [];
@@ -49,7 +49,14 @@ export function toHrTime(us: number): HrTime {
   return [s, ns];
 }
 
-/** The version part of `Resource.sdkVersion` (`traceandtrace-node-0.1.0` → `0.1.0`). */
+/**
+ * The version part of `Resource.sdkVersion` (`traceandtrace-node-0.1.0` → `0.1.0`); the whole
+ * string when it has no `x.y.z` suffix. Never throws.
+ * @example
+ * ```ts
+ * sdkVersionOf(span.resource); // '0.1.0'
+ * ```
+ */
 export function sdkVersionOf(resource: Resource): string {
   const m = /(\d+\.\d+\.\d+\S*)$/.exec(resource.sdkVersion);
   return m ? m[1] : resource.sdkVersion;

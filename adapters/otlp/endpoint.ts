@@ -28,14 +28,20 @@
 
 import { ConfigError } from '../../src';
 
-/** OTLP transport, named as `OTEL_EXPORTER_OTLP_PROTOCOL` names it. */
+/**
+ * OTLP transport, named as `OTEL_EXPORTER_OTLP_PROTOCOL` names it.
+ * @example
+ * ```ts
+ * const p: OtlpProtocol = 'http/protobuf';
+ * ```
+ */
 export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 
-/** Default OTLP/HTTP port. */
+/** Default OTLP/HTTP port. @example `http://collector:${DEFAULT_HTTP_PORT}` */
 export const DEFAULT_HTTP_PORT = 4318;
-/** Default OTLP/gRPC port. */
+/** Default OTLP/gRPC port. @example `grpc://collector:${DEFAULT_GRPC_PORT}` */
 export const DEFAULT_GRPC_PORT = 4317;
-/** The OTLP/HTTP path for traces. */
+/** The OTLP/HTTP path for traces, appended to an endpoint without a path. @example `http://collector:4318${TRACES_PATH}` */
 export const TRACES_PATH = '/v1/traces';
 
 /**
@@ -46,6 +52,11 @@ export const TRACES_PATH = '/v1/traces';
  * - `tls`: whether the connection is TLS (`https:` / `grpcs:`).
  * - `basicAuth`: `user:password` taken out of the URL, if it had any (a secret: never log it).
  * - `display`: the URL safe to show in logs and errors (no credentials, no query string).
+ *
+ * @example
+ * ```ts
+ * const { protocol, url } = parseOtlpEndpoint('grpc://collector:4317'); // 'grpc', 'http://collector:4317'
+ * ```
  */
 export interface OtlpTarget {
   protocol: OtlpProtocol;

@@ -34,7 +34,13 @@ export { OtlpHttpSender, type OtlpHttpSenderOptions } from './OtlpHttpSender';
 export { OtlpReadableSpan, toHrTime, otlpResource } from './OtlpReadableSpan';
 export { parseOtlpEndpoint, parseOtlpProtocol, protocolFromEnv, type OtlpProtocol, type OtlpTarget } from './endpoint';
 
-/** Propagation when the config gives none: W3C out; W3C, B3, Jaeger and sw8 in. */
+/**
+ * Propagation when the config gives none: W3C out; W3C, B3 (multi, single), Jaeger and sw8 in.
+ * @example
+ * ```ts
+ * createTracer({ serviceName: 's', backend: 'otlp', propagation: OTLP_DEFAULT_PROPAGATION });
+ * ```
+ */
 export const OTLP_DEFAULT_PROPAGATION: { inject: PropagationFormat[]; extract: PropagationFormat[] } = {
   inject: ['w3c'],
   extract: ['w3c', 'b3multi', 'b3', 'jaeger', 'sw8'],
