@@ -11,14 +11,9 @@
  * @packageDocumentation
  */
 export * from './api/types';
-export type { TracerConfig, SamplerConfig, ReporterConfig, LimitsConfig } from './config/TracerConfig';
+export * from './config';
 export { registerBackend, getBackendFactory, listBackends } from './export/BackendRegistry';
 export type { Backend, BackendContext, BackendFactory } from './export/BackendRegistry';
-export { ConfigError } from './config/ConfigError';
-export { resolveConfig, type ResolvedConfig } from './config/resolveConfig';
-export { configFromEnv } from './config/env';
-export { configFromYaml, loadYamlConfigFile } from './config/yaml';
-export { mergeConfig } from './config/mergeConfig';
 
 export { Span } from './trace/Span';
 export { Tracer, createTracer, VERSION, DEFAULT_REDACTED_NAMES, type SpanOptions } from './trace/Tracer';

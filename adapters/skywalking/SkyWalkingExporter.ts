@@ -152,6 +152,19 @@ export class SkyWalkingExporter implements SpanExporter {
     }
   }
 
+  /**
+   * Spans accepted into the segment buffer and later dropped (the tracer adds this into
+   * `tracer.stats().dropped`).
+   *
+   * @example
+   * ```ts
+   * exporter.droppedSpans(); // 0
+   * ```
+   */
+  droppedSpans(): number {
+    return this.counters.spansDropped;
+  }
+
   /** Counters (see {@link SkyWalkingExporterStats}). */
   stats(): SkyWalkingExporterStats {
     return { ...this.counters, spansPending: this.assembler.pendingSpanCount };

@@ -242,6 +242,11 @@ export interface SpanExporter {
   forceFlush(): Promise<void>;
   /** Flush, then release sockets and timers. Called once. */
   shutdown(): Promise<void>;
+  /**
+   * Optional: spans the exporter accepted into a buffer of its own (e.g. SkyWalking's segment
+   * assembler) and later had to drop. `tracer.stats().dropped` adds this in.
+   */
+  droppedSpans?(): number;
 }
 
 /**

@@ -477,10 +477,19 @@ export class Tracer implements SpanOwner {
       started: this.started,
       finished: this.finished,
       exported: c.exported,
-      dropped: c.dropped,
+      dropped: c.dropped + this.exporterDrops(),
       exportErrors: c.exportErrors,
       queued: this.processor.queued,
     };
+  }
+
+  private exporterDrops(): number {
+    try {
+      const n = this.exporter.droppedSpans?.();
+      return typeof n === 'number' && Number.isFinite(n) ? n : 0;
+    } catch {
+      return 0;
+    }
   }
 
   /**

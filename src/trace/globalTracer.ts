@@ -22,7 +22,7 @@ let fallbackTracer: Tracer | undefined;
  * ```
  */
 export function init(config?: Partial<TracerConfig>, env: NodeJS.ProcessEnv = process.env): Tracer {
-  const merged = mergeConfig(configFromEnv(env), config) as TracerConfig;
+  const merged = mergeConfig(configFromEnv(env, { backend: config?.backend }), config) as TracerConfig;
   const tracer = new Tracer(merged);
   const previous = defaultTracer;
   defaultTracer = tracer;

@@ -307,6 +307,7 @@ describe('SkyWalkingExporter with a dead OAP', () => {
     expect(e.stats().spansPending).toBe(1);
     await e.shutdown(); // cannot deliver the held span: counted, logged, resolves
     expect(e.stats().spansDropped).toBe(1);
+    expect(e.droppedSpans()).toBe(1); // what tracer.stats().dropped adds in
     expect(logs.some((l) => l.includes('dropped 1 buffered spans'))).toBe(true);
   });
 });

@@ -136,3 +136,15 @@ describe('Tracer', () => {
     void t.shutdown();
   });
 });
+
+describe('Tracer.stats with a buffering exporter', () => {
+  it('adds the drops an exporter reports through droppedSpans()', async () => {
+    const { registerBackend } = await import('../../../src');
+    registerBackend('buffering', () => ({
+      exporter: { export: async () => undefined, forceFlush: async () => undefined, shutdown: async () => undefined, droppedSpans: () => 7 },
+    }));
+    const t = createTracer({ serviceName: 's', backend: 'buffering', recordCaller: false });
+    expect(t.stats().dropped).toBe(7);
+    await t.shutdown();
+  });
+});
