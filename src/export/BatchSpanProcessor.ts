@@ -43,6 +43,24 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
+ * Race `work` against a deadline whose timer is *ref'd*: while shutdown is in progress the
+ * process must stay alive until the work or the deadline settles (otherwise a script whose
+ * last act is `await tracer.shutdown()` would exit mid-backoff with the promise pending).
+ * The timer is cleared as soon as `work` settles, so it never delays exit beyond that.
+ */
+async function withDeadline(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, ms));
+  });
+  try {
+    await Promise.race([work.then(() => undefined, () => undefined), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * The export pipeline: a bounded queue of finished spans, exported in batches from an
  * unref'd timer, one `export()` at a time, with a timeout per call and bounded retries
  * with exponential backoff and jitter for retryable failures.
@@ -222,7 +240,7 @@ export class BatchSpanProcessor {
       this.exporting = undefined;
       await this.exporter.forceFlush().catch(() => undefined);
     })();
-    await Promise.race([work, sleep(deadlineMs)]);
+    await withDeadline(work, deadlineMs);
     this.isShutdown = true;
     let left = this.queue.length;
     this.queue = [];
@@ -231,7 +249,13 @@ export class BatchSpanProcessor {
       this.abandoned.add(this.inflight);
     }
     this.counters.dropped += left;
-    await Promise.race([this.exporter.shutdown().catch(() => undefined), sleep(Math.max(0, until - Date.now()) + 100)]);
+    let stopping: Promise<void>;
+    try {
+      stopping = Promise.resolve(this.exporter.shutdown());
+    } catch {
+      stopping = Promise.resolve();
+    }
+    await withDeadline(stopping, Math.max(0, until - Date.now()) + 100);
     return { delivered: this.counters.exported - before, dropped: this.counters.dropped - droppedBefore };
   }
 }

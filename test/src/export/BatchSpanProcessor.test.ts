@@ -102,3 +102,26 @@ describe('BatchSpanProcessor', () => {
     await t.shutdown();
   });
 });
+
+describe('BatchSpanProcessor in a process with nothing else to do', () => {
+  it('shutdown() settles (and the process then exits) even while a retry backoff is pending', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const path = require('node:path') as typeof import('node:path');
+    const dist = path.resolve(__dirname, '../../../dist/src');
+    const script = `
+      const { createTracer, registerBackend } = require(${JSON.stringify(dist)});
+      registerBackend('down', () => ({ exporter: {
+        export: async () => { const e = new Error('503'); e.retryable = true; throw e; },
+        forceFlush: async () => {}, shutdown: async () => {} } }));
+      const t = createTracer({ serviceName: 's', backend: 'down', recordCaller: false,
+        reporter: { flushInterval: 20, maxRetries: 5 }, logger: { debug() {}, info() {}, warn() {}, error() {} } });
+      for (let i = 0; i < 10; i++) t.startSpan('x').end();
+      setTimeout(async () => {
+        const r = await t.shutdown(400);
+        console.log('RESULT ' + JSON.stringify(r));
+      }, 60);`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10000 });
+    expect(run.stdout).toContain('RESULT {"delivered":0,"dropped":10}');
+    expect(run.status).toBe(0);
+  });
+});
