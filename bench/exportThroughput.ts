@@ -7,12 +7,66 @@
  *
  * @packageDocumentation
  */
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { BatchSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { BenchContext } from './context';
 import { ROUNDS } from './context';
 import { interleave, type RoundCase } from './harness';
 import { CHILD_NAME, PARENT_NAME, TAG_KEYS, TAG_VALUES } from './impl';
+import { installOtelGlobals } from './incumbents/otel';
 import { createOurTracer, type OurTracer } from './ours';
-import { fmtSummary } from './stats';
+import { fmt, fmtSummary, ratio } from './stats';
+
+const OTEL_LABEL = 'OpenTelemetry SDK → HTTP (protobuf)';
+
+/**
+ * The incumbent for the `otlp → HTTP (protobuf)` row: OpenTelemetry's own
+ * `OTLPTraceExporter` (exporter-trace-otlp-proto) behind its BatchSpanProcessor (batches of
+ * 512), timed the same way: fill the queue, then `forceFlush()`.
+ */
+function otelExportCase(port: number, parents: number, children: number): { round(): Promise<{ spansPerSec: number }>; close(): Promise<void> } {
+  installOtelGlobals();
+  let exported = 0;
+  const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces` });
+  const counting: SpanExporter = {
+    export: (spans, done) =>
+      exporter.export(spans, (r) => {
+        if (r.code === 0) exported += spans.length;
+        done(r);
+      }),
+    shutdown: () => exporter.shutdown(),
+    forceFlush: () => exporter.forceFlush(),
+  };
+  const processor = new BatchSpanProcessor({ exporter: counting, maxQueueSize: 1 << 18, maxExportBatchSize: 512, scheduledDelayMillis: 1e9 });
+  const provider = new TracerProvider({ spanProcessors: [processor] });
+  const tracer = provider.getTracer('bench');
+  const spans = parents * (children + 1);
+  return {
+    async round() {
+      const before = exported;
+      for (let p = 0; p < parents; p++) {
+        tracer.startActiveSpan(PARENT_NAME, (parent) => {
+          for (let c = 0; c < children; c++) {
+            tracer.startActiveSpan(CHILD_NAME, (sp) => {
+              sp.setAttribute(TAG_KEYS[0], TAG_VALUES[0]);
+              sp.setAttribute(TAG_KEYS[1], TAG_VALUES[1]);
+              sp.setAttribute(TAG_KEYS[2], TAG_VALUES[2]);
+              sp.end();
+            });
+          }
+          parent.end();
+        });
+      }
+      const t0 = process.hrtime.bigint();
+      await provider.forceFlush();
+      const s = Number(process.hrtime.bigint() - t0) / 1e9;
+      const delivered = exported - before;
+      if (delivered < spans) throw new Error(`delivered ${delivered}/${spans}`);
+      return { spansPerSec: delivered / s };
+    },
+    close: () => provider.shutdown(),
+  };
+}
 
 interface Target {
   label: string;
@@ -91,15 +145,34 @@ export async function benchExport(ctx: BenchContext): Promise<void> {
       ctx.progress(`  - ${t.label}: setup failed: ${err instanceof Error ? err.message : String(err)} (n/a)\n`);
     }
   }
+  let otel: ReturnType<typeof otelExportCase> | undefined;
+  if (ports) {
+    try {
+      otel = otelExportCase(ports.http, parents, children);
+      cases.push({ name: OTEL_LABEL, round: otel.round });
+    } catch (err) {
+      ctx.progress(`  - ${OTEL_LABEL}: setup failed: ${err instanceof Error ? err.message : String(err)} (n/a)\n`);
+    }
+  }
   const rounds = ctx.quick ? ROUNDS.quick : ROUNDS.full;
   const res = await interleave(cases, { rounds, warmup: 1, progress: ctx.progress });
   for (const tr of tracers.values()) await tr.shutdown(2000).catch(() => undefined);
+  await otel?.close().catch(() => undefined);
+  const theirs = res.get(OTEL_LABEL)?.spansPerSec;
   ctx.results.addTable({
     id: 'export',
     title: `5. Export throughput to a local discard receiver, spans/s (median (min–max) of ${rounds} rounds × ${spans.toLocaleString('en-US')} spans)`,
-    headers: ['adapter → transport', 'spans/s'],
-    rows: TARGETS.map((t) => [t.label, fmtSummary(res.get(t.label)?.spansPerSec)]),
-    notes: ['timed: tracer.flush() of a full queue (batches of 512); the receiver runs in another process on the other core.'],
+    headers: ['adapter → transport', 'ours spans/s', 'theirs', 'theirs spans/s', 'ratio'],
+    rows: TARGETS.map((t) => {
+      const o = res.get(t.label)?.spansPerSec;
+      const vs = t.label === 'otlp → HTTP (protobuf)';
+      // for throughput higher is better: the ratio column is ours/theirs
+      return [t.label, fmtSummary(o), vs ? 'OTel OTLPTraceExporter (proto)' : '', vs ? fmtSummary(theirs) : '', vs ? fmt(ratio(o, theirs)) : ''];
+    }),
+    notes: [
+      'timed: tracer.flush() of a full queue (batches of 512); the receiver runs in another process on the other core.',
+      'theirs only where the vendor client has an awaitable flush to the same receiver (OTel); higher is better here.',
+    ],
   });
   ctx.results.addData('export', { spansPerRound: spans, results: Object.fromEntries(res) });
 }

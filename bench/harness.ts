@@ -34,8 +34,7 @@ export interface InterleaveOptions {
 }
 
 /**
- * Run a full GC (twice, to collect what the first pass finalised) when node runs with
- * `--expose-gc`; otherwise do nothing.
+ * Run a full GC when node runs with `--expose-gc`; otherwise do nothing.
  *
  * @example
  * ```ts
@@ -44,10 +43,7 @@ export interface InterleaveOptions {
  */
 export function fullGc(): void {
   const g = (globalThis as { gc?: () => void }).gc;
-  if (g) {
-    g();
-    g();
-  }
+  if (g) g();
 }
 
 /**

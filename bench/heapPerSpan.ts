@@ -67,15 +67,19 @@ export async function benchHeap(ctx: BenchContext): Promise<void> {
   const makers: Array<[string, () => Promise<SpanImpl | undefined>]> = [
     ['floor: bare object with 3 tags', async () => createObjectFloor(true)],
     [VENDOR.otel, () => createOtelImpl('hold')],
-    [`${VENDOR.jaeger} (span objects)`, () => createJaegerImpl('hold')],
-    [`${VENDOR.jaeger} (as Thrift)`, () => createJaegerThriftHoldImpl()],
-    [`${VENDOR.zipkin} (HttpLogger JSON queue)`, () => createZipkinImpl('hold')],
-    [VENDOR.skywalking, () => createSkyWalkingImpl('hold')],
   ];
+  if (!ctx.quick) {
+    makers.push(
+      [`${VENDOR.jaeger} (span objects)`, () => createJaegerImpl('hold')],
+      [`${VENDOR.jaeger} (as Thrift)`, () => createJaegerThriftHoldImpl()],
+      [`${VENDOR.zipkin} (HttpLogger JSON queue)`, () => createZipkinImpl('hold')],
+      [VENDOR.skywalking, () => createSkyWalkingImpl('hold')],
+    );
+  }
   const ourBackends = ctx.quick ? ['noop'] : ['noop', 'jaeger', 'zipkin', 'skywalking', 'otlp'];
   for (const b of ourBackends) makers.push([`ours (${b})`, () => createOurImpl(b, 'hold', ctx.ports)]);
   const noCaller = 'ours (noop, recordCaller: false)';
-  makers.push([noCaller, () => createOurImpl('noop', 'hold', ctx.ports, { recordCaller: false, label: noCaller })]);
+  if (!ctx.quick) makers.push([noCaller, () => createOurImpl('noop', 'hold', ctx.ports, { recordCaller: false, label: noCaller })]);
   const available: RoundCase[] = [];
   for (const [label, make] of makers) {
     const probe = await tryCreate(ctx, label, make);
