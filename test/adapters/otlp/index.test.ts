@@ -177,8 +177,8 @@ describe('OtlpExporter transport details', () => {
   it.each(['https', 'grpcs'] as const)('speaks TLS (%s) trusting reporter.tls.ca, and refuses an unknown certificate', async (scheme) => {
     const standIn = scheme === 'https' ? await startHttpStandIn({ tls: TLS }) : await startGrpcStandIn({ tls: TLS });
     expect(standIn.endpoint.startsWith(`${scheme}://`)).toBe(true);
-    const trusted = new OtlpExporter({ endpoint: standIn.endpoint, tls: { ca: TLS.cert }, timeoutMs: 3000 });
-    const untrusted = new OtlpExporter({ endpoint: standIn.endpoint, timeoutMs: 3000 });
+    const trusted = new OtlpExporter({ endpoint: standIn.endpoint, tls: { ca: TLS.cert }, timeoutMs: 10000 });
+    const untrusted = new OtlpExporter({ endpoint: standIn.endpoint, timeoutMs: 10000 });
     try {
       await trusted.export([makeSpan({ name: 'over-tls' })]);
       expect(standIn.spans().map((s) => s.name)).toEqual(['over-tls']);
