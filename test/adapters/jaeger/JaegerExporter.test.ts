@@ -4,10 +4,11 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { ExportError, FinishedSpan } from '../../../src';
 import { JaegerExporter } from '../../../adapters/jaeger/JaegerExporter';
-import { makeSpan, recordingLogger, resource } from './fixtures';
+import { deferCleanups, makeSpan, recordingLogger, resource } from './fixtures';
 import { startJaegerAgent, startJaegerCollector, type AgentStandIn, type CollectorStandIn, type DecodedSpan } from './standins';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const defer = deferCleanups();
 
 /** A server span exercising every mapping rule. */
 function richSpan(): FinishedSpan {
@@ -219,6 +220,7 @@ describe('JaegerExporter with a dead or hanging collector', () => {
     const url = c.url;
     await c.stop(); // the port is now closed
     const exporter = new JaegerExporter({ resource, endpoint: url });
+    defer(() => exporter.shutdown());
     let p: Promise<void> | undefined;
     expect(() => {
       p = exporter.export([makeSpan()]);
@@ -232,8 +234,13 @@ describe('JaegerExporter with a dead or hanging collector', () => {
     const server = http.createServer(() => undefined);
     server.on('connection', (s) => sockets.add(s));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    defer(() => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    });
     const { port } = server.address() as AddressInfo;
     const exporter = new JaegerExporter({ resource, endpoint: `http://127.0.0.1:${port}/api/traces`, reporter: { timeout: 200 } });
+    defer(() => exporter.shutdown());
     await expect(exporter.export([makeSpan()])).rejects.toMatchObject({ retryable: true, message: expect.stringContaining('timed out') });
     await exporter.shutdown();
     for (const s of sockets) s.destroy();
@@ -320,15 +327,56 @@ describe('JaegerExporter over HTTPS', () => {
 
   it('trusts a custom CA (reporter.tls.ca) and refuses an unknown self-signed certificate', async () => {
     const collector = await startJaegerCollector({ tls: { key, cert } });
+    defer(() => collector.stop());
     expect(collector.url.startsWith('https://')).toBe(true);
     const trusted = new JaegerExporter({ resource, endpoint: collector.url, reporter: { tls: { ca: cert } } });
+    defer(() => trusted.shutdown());
     await trusted.export([makeSpan({ name: 'over-tls' })]);
     expect(collector.spans.map((s) => s.operationName)).toEqual(['over-tls']);
     const untrusted = new JaegerExporter({ resource, endpoint: collector.url });
+    defer(() => untrusted.shutdown());
     await expect(untrusted.export([makeSpan()])).rejects.toMatchObject({ name: 'ExportError', retryable: false });
     expect(collector.spans).toHaveLength(1);
     await trusted.shutdown();
     await untrusted.shutdown();
     await collector.stop();
+  });
+});
+
+describe('JaegerExporter with odd span data', () => {
+  it('encodes hostile values without throwing (unicode, NaN, huge numbers, reversed times, bad ids)', async () => {
+    const collector = await startJaegerCollector();
+    const agent = await startJaegerAgent();
+    const odd = [
+      makeSpan({ name: '', attributes: { '': '', 'ünï€ødé': '𝄞 emoji 🚀', nan: NaN, inf: Infinity, big: 2 ** 63, neg: -5, mixed: ['a', 1, true] } }),
+      makeSpan({ name: 'reversed', startTimeUs: 1_700_000_000_000_500, endTimeUs: 1_700_000_000_000_100 }),
+      makeSpan({ name: 'bad ids', traceId: 'not-hex', spanId: 'zz', parentSpanId: '123' }),
+      makeSpan({ name: 'fractional µs', startTimeUs: 1_700_000_000_000_000.25, endTimeUs: 1_700_000_000_000_010.75 }),
+      makeSpan({ name: 'event with no attributes', events: [{ name: 'tick', timeUs: 1_700_000_000_000_001, attributes: {} }] }),
+    ];
+    try {
+      for (const endpoint of [collector.url, agent.endpoint]) {
+        const exporter = new JaegerExporter({ resource, endpoint });
+        try {
+          await expect(exporter.export(odd)).resolves.toBeUndefined();
+        } finally {
+          await exporter.shutdown();
+        }
+      }
+      await agent.waitForSpans(odd.length);
+      for (const spans of [collector.spans, agent.spans]) {
+        expect(spans).toHaveLength(odd.length);
+        expect(spans[0].tags['ünï€ødé']).toBe('𝄞 emoji 🚀');
+        expect(spans[0].tags.mixed).toBe('["a",1,true]');
+        expect(spans[1].duration).toBe(0);
+        expect(spans[2].parentSpanId).toBe('0000000000000123');
+        expect(spans[3].startTime).toBe(1_700_000_000_000_000);
+        expect(spans[3].duration).toBe(11);
+        expect(spans[4].logs[0].fields).toEqual({ event: 'tick' });
+      }
+    } finally {
+      await collector.stop();
+      await agent.stop();
+    }
   });
 });

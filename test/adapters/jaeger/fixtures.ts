@@ -44,6 +44,26 @@ export function makeSpan(over: Partial<FinishedSpan> = {}): FinishedSpan {
   };
 }
 
+/**
+ * Register cleanups that run after each test even when it fails (so a failing test never
+ * leaves a socket open and jest always exits). Call at the top level of a test file.
+ */
+export function deferCleanups(): (cleanup: () => unknown) => void {
+  const pending: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const c of pending.splice(0).reverse()) {
+      try {
+        await c();
+      } catch {
+        // best effort
+      }
+    }
+  });
+  return (cleanup) => {
+    pending.push(cleanup);
+  };
+}
+
 /** A logger that records messages. */
 export function recordingLogger(): Logger & { messages: string[] } {
   const messages: string[] = [];

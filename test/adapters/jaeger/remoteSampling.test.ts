@@ -8,7 +8,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTracer } from '../../../src';
 import '../../../adapters/jaeger';
+import { deferCleanups } from './fixtures';
 import { startJaegerCollector } from './standins';
+
+const defer = deferCleanups();
 
 const silent = { debug: (): void => undefined, info: (): void => undefined, warn: (): void => undefined, error: (): void => undefined };
 
@@ -34,6 +37,7 @@ async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
 describe('jaeger backend with the remote sampler', () => {
   it('applies per-operation probabilities served by the sampling endpoint', async () => {
     const collector = await startJaegerCollector();
+    defer(() => collector.stop());
     const queries: string[] = [];
     let served = 0;
     const sampling = http.createServer((req, res) => {
@@ -42,6 +46,7 @@ describe('jaeger backend with the remote sampler', () => {
       res.end(JSON.stringify(STRATEGY), () => served++);
     });
     await new Promise<void>((r) => sampling.listen(0, '127.0.0.1', r));
+    defer(() => new Promise<void>((r) => sampling.close(() => r())));
     const port = (sampling.address() as AddressInfo).port;
     const tracer = createTracer({
       serviceName: 'orders',
@@ -50,6 +55,7 @@ describe('jaeger backend with the remote sampler', () => {
       sampler: { type: 'remote', param: 1, samplingEndpoint: `http://127.0.0.1:${port}/sampling`, refreshInterval: 60000 },
       logger: silent,
     });
+    defer(() => tracer.shutdown());
     await until(() => served > 0);
     // Applied once an operation without its own strategy stops being sampled (unended probes are never exported).
     await until(() => !tracer.startSpan('probe', { parent: null }).context().sampled);
@@ -68,6 +74,7 @@ describe('jaeger backend with the remote sampler', () => {
 
   it('falls back to the initial sampler while the sampling endpoint is down', async () => {
     const collector = await startJaegerCollector();
+    defer(() => collector.stop());
     const dead = http.createServer();
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
     const port = (dead.address() as AddressInfo).port;
@@ -79,6 +86,7 @@ describe('jaeger backend with the remote sampler', () => {
       sampler: { type: 'remote', param: 1, samplingEndpoint: `http://127.0.0.1:${port}/sampling`, refreshInterval: 60000 },
       logger: silent,
     });
+    defer(() => tracer.shutdown());
     await new Promise((r) => setTimeout(r, 50)); // the first poll fails (connection refused)
     for (let i = 0; i < 10; i++) tracer.startSpan('browse', { parent: null }).end();
     await tracer.shutdown();

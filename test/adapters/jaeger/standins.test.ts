@@ -3,7 +3,10 @@
  * sends: here jaeger-client's RemoteReporter (its HTTPSender and UDPSender) reports to them.
  */
 import { initTracer, type JaegerTracer } from 'jaeger-client';
+import { deferCleanups } from './fixtures';
 import { startJaegerAgent, startJaegerCollector } from './standins';
+
+const defer = deferCleanups();
 
 const quietLogger = { info: (): void => undefined, error: (): void => undefined };
 
@@ -24,6 +27,7 @@ function reportOne(tracer: JaegerTracer): { traceId: string; spanId: string } {
 describe('Jaeger stand-ins decode jaeger-client\'s own senders', () => {
   it('collector stand-in: HTTPSender with basic auth', async () => {
     const collector = await startJaegerCollector({ user: 'u', password: 'p' });
+    defer(() => collector.stop());
     const tracer = initTracer(
       {
         serviceName: 'vendor-http',
@@ -32,6 +36,7 @@ describe('Jaeger stand-ins decode jaeger-client\'s own senders', () => {
       },
       { logger: quietLogger },
     );
+    defer(() => close(tracer));
     const ids = reportOne(tracer);
     await close(tracer);
     await collector.waitForSpans(2);
@@ -48,6 +53,7 @@ describe('Jaeger stand-ins decode jaeger-client\'s own senders', () => {
 
   it('agent stand-in: UDPSender emitBatch', async () => {
     const agent = await startJaegerAgent();
+    defer(() => agent.stop());
     const tracer = initTracer(
       {
         serviceName: 'vendor-udp',
@@ -56,6 +62,7 @@ describe('Jaeger stand-ins decode jaeger-client\'s own senders', () => {
       },
       { logger: quietLogger },
     );
+    defer(() => close(tracer));
     const ids = reportOne(tracer);
     await close(tracer);
     await agent.waitForSpans(2);

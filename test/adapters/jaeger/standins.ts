@@ -274,6 +274,7 @@ export async function startJaegerCollector(
     waitForSpans: waiter(() => spans.length),
     stop: () =>
       new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
@@ -328,7 +329,14 @@ export async function startJaegerAgent(): Promise<AgentStandIn> {
     decodeErrors,
     received: () => spans.map(toReceivedSpan),
     waitForSpans: waiter(() => spans.length),
-    stop: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        try {
+          socket.close(() => resolve());
+        } catch {
+          resolve(); // already closed
+        }
+      }),
   };
 }
 

@@ -4,13 +4,17 @@
  */
 import { createTracer } from '../../../src';
 import '../../../adapters/jaeger';
+import { deferCleanups } from './fixtures';
 import { startJaegerAgent, startJaegerCollector } from './standins';
+
+const defer = deferCleanups();
 
 const silent = { debug: (): void => undefined, info: (): void => undefined, warn: (): void => undefined, error: (): void => undefined };
 
 describe('createTracer({ backend: "jaeger" })', () => {
   it('flush() delivers every queued span over HTTP with basic auth, in several batches', async () => {
     const collector = await startJaegerCollector({ user: 'svc', password: 'pw' });
+    defer(() => collector.stop());
     const tracer = createTracer({
       serviceName: 'gateway',
       backend: 'jaeger',
@@ -19,6 +23,7 @@ describe('createTracer({ backend: "jaeger" })', () => {
       tags: { region: 'eu-1' },
       logger: silent,
     });
+    defer(() => tracer.shutdown());
     const root = tracer.startSpan('root', { kind: 'entry', parent: null });
     for (let i = 0; i < 499; i++) tracer.startSpan(`child-${i}`, { parent: root }).end();
     root.end();
@@ -37,7 +42,9 @@ describe('createTracer({ backend: "jaeger" })', () => {
 
   it('sends to a UDP agent when the endpoint is udp://', async () => {
     const agent = await startJaegerAgent();
+    defer(() => agent.stop());
     const tracer = createTracer({ serviceName: 'inventory', backend: 'jaeger', endpoint: agent.endpoint, logger: silent });
+    defer(() => tracer.shutdown());
     const span = tracer.startSpan('reserve-stock', { parent: null });
     span.setTag('qty', 3);
     span.end();
@@ -58,6 +65,7 @@ describe('createTracer({ backend: "jaeger" })', () => {
       reporter: { maxRetries: 0, flushInterval: 60000 },
       logger: silent,
     });
+    defer(() => tracer.shutdown());
     expect(() => {
       for (let i = 0; i < 10; i++) tracer.startSpan(`op-${i}`, { parent: null }).end();
     }).not.toThrow();
