@@ -371,6 +371,8 @@ export class Tracer implements SpanOwner {
   /**
    * Start an entry (server) span continuing the trace found through `extract`, go2sky style:
    * `extract(key)` returns the value of header `key` (lower-case names) or `undefined`.
+   * A header object (node:http `req.headers`, a plain record) may be passed instead; use it
+   * when callers send Jaeger `uberctx-*` baggage, whose keys a get-function cannot list.
    * With no valid incoming context the span starts a new root trace. Never throws.
    *
    * @example
@@ -380,8 +382,12 @@ export class Tracer implements SpanOwner {
    * span.end();
    * ```
    */
-  createEntrySpan(operationName: string, extract: (key: string) => string | undefined, options?: Omit<SpanOptions, 'parent' | 'kind'>): Span {
-    const parent = this.extract(extract, callGetter);
+  createEntrySpan(
+    operationName: string,
+    extract: ((key: string) => string | undefined) | Readonly<Record<string, unknown>>,
+    options?: Omit<SpanOptions, 'parent' | 'kind'>,
+  ): Span {
+    const parent = typeof extract === 'function' ? this.extract(extract, callGetter) : this.extract(extract);
     return this.startSpan(operationName, { ...options, kind: 'entry', parent: parent ?? null });
   }
 

@@ -80,7 +80,11 @@ export async function shutdown(deadlineMs?: number): Promise<ShutdownResult> {
  * const span = createEntrySpan('pricing.quote', (key) => getHeader(req, key));
  * ```
  */
-export function createEntrySpan(operationName: string, extract: (key: string) => string | undefined, options?: Omit<SpanOptions, 'parent' | 'kind'>): Span {
+export function createEntrySpan(
+  operationName: string,
+  extract: ((key: string) => string | undefined) | Readonly<Record<string, unknown>>,
+  options?: Omit<SpanOptions, 'parent' | 'kind'>,
+): Span {
   return getTracer().createEntrySpan(operationName, extract, options);
 }
 

@@ -148,3 +148,16 @@ describe('Tracer.stats with a buffering exporter', () => {
     await t.shutdown();
   });
 });
+
+describe('createEntrySpan with a header object', () => {
+  it('reads Jaeger uberctx-* baggage, which a get-function cannot list', () => {
+    const t = createTracer({ serviceName: 's', backend: 'memory', recordCaller: false, propagation: ['jaeger'] });
+    const headers = { 'uber-trace-id': `${'a'.repeat(32)}:${'b'.repeat(16)}:0:1`, 'uberctx-tenant': 'acme' };
+    const fromObject = t.createEntrySpan('in', headers);
+    expect(fromObject.parentSpanId).toBe('b'.repeat(16));
+    expect(fromObject.baggage).toEqual({ tenant: 'acme' });
+    const fromFunction = t.createEntrySpan('in', (k) => (headers as Record<string, string>)[k]);
+    expect(fromFunction.parentSpanId).toBe('b'.repeat(16));
+    void t.shutdown();
+  });
+});
