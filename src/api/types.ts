@@ -116,7 +116,9 @@ export type SpanStatusCode = 'unset' | 'ok' | 'error';
 
 /** Span status: a code plus an optional description (kept only for `error`). */
 export interface SpanStatus {
+  /** `unset` (default), `ok`, or `error` (the span failed). */
   code: SpanStatusCode;
+  /** Human-readable description of the error; only kept when `code` is `error`. */
   message?: string;
 }
 
@@ -254,6 +256,7 @@ export interface SpanExporter {
  * batch again later may succeed.
  */
 export interface ExportError extends Error {
+  /** `true` when a later retry of the same batch may succeed (timeout, 5xx, refused); absent/false: drop it. */
   retryable?: boolean;
 }
 
@@ -270,6 +273,8 @@ export interface ExportError extends Error {
  */
 export interface Sampler {
   /**
+   * Decides whether a new trace (or one continuing a remote parent) is recorded.
+   *
    * @param operationName - name of the span being started
    * @param parent - the remote parent context, if any
    * @param traceId - the (new or inherited) trace id, 32 hex
@@ -315,12 +320,23 @@ export type PropagationFormat = 'w3c' | 'b3' | 'b3multi' | 'jaeger' | 'sw8';
 
 /**
  * A minimal logger. The library logs through it at most once per interval per kind of
- * problem; it never logs secrets.
+ * problem; it never logs secrets. `console` fits, as do pino/winston loggers whose methods
+ * take a string. An exception thrown by a logger method is swallowed by the library.
+ *
+ * @example
+ * ```ts
+ * const logger: Logger = { debug: () => {}, info: (m) => pino.info(m), warn: (m) => pino.warn(m), error: (m) => pino.error(m) };
+ * createTracer({ serviceName: 'orders', logger });
+ * ```
  */
 export interface Logger {
+  /** Diagnostic detail; the default logger discards it. */
   debug(message: string): void;
+  /** Informational message (e.g. each finished span when `reporter.logSpans` is on). */
   info(message: string): void;
+  /** A recoverable problem: spans dropped, a bad header, a collector unreachable. */
   warn(message: string): void;
+  /** A failure: spans lost for good, or a part of tracing disabled. */
   error(message: string): void;
 }
 

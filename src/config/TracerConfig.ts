@@ -15,7 +15,9 @@ import type { Logger, PropagationFormat, Sampler, SpanContext } from '../api/typ
  * as Jaeger and the Go traceandtrace library do; the sampler decides only for new traces.
  */
 export interface SamplerConfig {
+  /** Which sampler (table above). */
   type: 'const' | 'probabilistic' | 'ratelimiting' | 'parentbased' | 'remote';
+  /** Its parameter: 0/1 for `const`, a probability in [0, 1], traces per second for `ratelimiting` (table above). */
   param?: number;
   /** For `parentbased`: the sampler for root spans. */
   root?: SamplerConfig;

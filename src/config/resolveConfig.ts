@@ -12,11 +12,17 @@ import { checkConfigFields, fail, pathKey } from './validate';
  * ```
  */
 export interface ResolvedReporterConfig extends ReporterConfig {
+  /** Spans the export queue holds before dropping new ones; default 2048. */
   queueSize: number;
+  /** Time between two exports of a partial batch, ms; default 1000. */
   flushInterval: number;
+  /** Spans per `export()` call; default 512. */
   maxBatchSize: number;
+  /** Deadline of one export request, ms; default 10000. */
   timeout: number;
+  /** Retries of a batch rejected with `retryable: true` before it is dropped; default 3. */
   maxRetries: number;
+  /** Log every finished span through the logger (`info`); default false. */
   logSpans: boolean;
 }
 
@@ -35,13 +41,17 @@ export interface ResolvedReporterConfig extends ReporterConfig {
  * ```
  */
 export interface ResolvedConfig extends TracerConfig {
+  /** The service name, trimmed and non-empty (required). */
   serviceName: string;
   /** Default `<pid>@<hostname>`. */
   serviceInstance: string;
   /** Lower-cased registered backend name. Default `noop`. */
   backend: string;
+  /** Formats to inject / extract, normalised; `undefined` → the backend's default. */
   propagation?: { inject: PropagationFormat[]; extract: PropagationFormat[] };
+  /** Reporter settings with defaults filled in (see {@link DEFAULT_REPORTER}). */
   reporter: ResolvedReporterConfig;
+  /** Limits with defaults filled in (see {@link DEFAULT_LIMITS}). */
   limits: Required<LimitsConfig>;
   /** Default `{}`. */
   tags: Record<string, string>;

@@ -6,8 +6,11 @@ import type { TracerConfig } from '../config/TracerConfig';
  * library's logger.
  */
 export interface BackendContext {
+  /** The tracer's config, validated, with defaults filled in (`init()` has layered the environment in). */
   config: Readonly<TracerConfig>;
+  /** Process identity: service name, instance, host and `tags`. */
   resource: Resource;
+  /** The library's logger (rate-limit what you log through it; never log secrets). */
   logger: Logger;
 }
 
@@ -53,6 +56,14 @@ export function registerBackend(name: string, f: BackendFactory | (() => Backend
 
 /**
  * Find a backend factory by name (case-insensitive), or `undefined` when none is registered.
+ * A lazily registered backend is loaded (its module `require`d) on the first call.
+ *
+ * @throws whatever a lazy loader throws, e.g. when the vendor package is not installed
+ * @example
+ * ```ts
+ * const factory = getBackendFactory('Zipkin'); // same as 'zipkin'
+ * if (!factory) throw new Error('import traceandtrace/adapters first');
+ * ```
  */
 export function getBackendFactory(name: string): BackendFactory | undefined {
   const key = name.toLowerCase();
@@ -67,7 +78,14 @@ export function getBackendFactory(name: string): BackendFactory | undefined {
   return f as BackendFactory;
 }
 
-/** Names of every registered backend, sorted. */
+/**
+ * Names of every registered backend (lower-case, lazy ones included), sorted. Never throws.
+ *
+ * @example
+ * ```ts
+ * listBackends(); // ['console', 'jaeger', 'memory', 'noop', 'otlp', 'skywalking', 'zipkin'] after importing the adapters
+ * ```
+ */
 export function listBackends(): string[] {
   return [...factories.keys()].sort();
 }

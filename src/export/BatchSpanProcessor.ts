@@ -109,7 +109,17 @@ export class BatchSpanProcessor {
     return this.queue.length;
   }
 
-  /** Enqueue a finished, sampled span. Never throws. */
+  /**
+   * Enqueue a finished, sampled span. O(1); never throws, never blocks. When the queue is full
+   * (or after shutdown) the span is dropped, counted in `counters.dropped`, and a warning is
+   * logged at most once per interval.
+   *
+   * @example
+   * ```ts
+   * span.end();
+   * processor.onEnd(span);
+   * ```
+   */
   onEnd(span: FinishedSpan): void {
     if (this.isShutdown || this.queue.length >= this.options.queueSize) {
       this.counters.dropped++;
@@ -209,7 +219,13 @@ export class BatchSpanProcessor {
 
   /**
    * Export everything queued now (and wait for a running export), then the exporter's own
-   * buffers. Resolves when done; never rejects.
+   * buffers. Resolves when done; never rejects (an exporter flush failure is logged, rate-limited).
+   *
+   * @example
+   * ```ts
+   * await processor.forceFlush();
+   * expect(memory.getFinishedSpans()).toHaveLength(1);
+   * ```
    */
   async forceFlush(): Promise<void> {
     while (this.exporting !== undefined || (this.queue.length > 0 && !this.closing)) {
@@ -231,6 +247,11 @@ export class BatchSpanProcessor {
     if (this.isShutdown) return { delivered: 0, dropped: 0 };
     const until = Date.now() + deadlineMs;
     clearInterval(this.timer);
+   * @returns spans delivered during shutdown, and spans dropped at the deadline
+   * @example
+   * ```ts
+   * const { delivered, dropped } = await processor.shutdown(5000);
+   * ```
     this.closing = true;
     const work = (async () => {
       if (this.exporting) await this.exporting;

@@ -104,7 +104,15 @@ export class ConsoleExporter implements SpanExporter {
     private readonly maxTraces = 1000,
   ) {}
 
-  /** Hold the batch's spans by trace; print the traces that got nothing new in this batch. */
+  /**
+   * Hold the batch's spans by trace; print the traces that got nothing new in this batch.
+   * Rejects only if the `write` function throws.
+   *
+   * @example
+   * ```ts
+   * await new ConsoleExporter((t) => process.stderr.write(t)).export(spans);
+   * ```
+   */
   async export(batch: readonly FinishedSpan[]): Promise<void> {
     for (const entry of this.pending.values()) entry.touched = false;
     for (const s of batch) {
@@ -124,7 +132,14 @@ export class ConsoleExporter implements SpanExporter {
     if (ready.length) this.write(formatWaterfall(ready));
   }
 
-  /** Print every held trace. */
+  /**
+   * Print every held trace. Rejects only if the `write` function throws.
+   *
+   * @example
+   * ```ts
+   * await exporter.forceFlush(); // the waterfall of every trace seen so far is printed
+   * ```
+   */
   async forceFlush(): Promise<void> {
     const all: FinishedSpan[] = [];
     for (const entry of this.pending.values()) all.push(...entry.spans);
@@ -132,7 +147,14 @@ export class ConsoleExporter implements SpanExporter {
     if (all.length) this.write(formatWaterfall(all));
   }
 
-  /** Print every held trace. */
+  /**
+   * Print every held trace (as {@link ConsoleExporter.forceFlush}); nothing else to release.
+   *
+   * @example
+   * ```ts
+   * await exporter.shutdown();
+   * ```
+   */
   async shutdown(): Promise<void> {
     await this.forceFlush();
   }

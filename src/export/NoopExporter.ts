@@ -9,10 +9,31 @@ import type { FinishedSpan, SpanExporter } from '../api/types';
  * ```
  */
 export class NoopExporter implements SpanExporter {
-  /** Discard the batch. */
+  /**
+   * Discard the batch. Resolves at once; never rejects.
+   *
+   * @example
+   * ```ts
+   * await new NoopExporter().export(spans);
+   * ```
+   */
   async export(_batch: readonly FinishedSpan[]): Promise<void> {}
-  /** Resolves at once. */
+  /**
+   * Resolves at once (nothing is buffered).
+   *
+   * @example
+   * ```ts
+   * await new NoopExporter().forceFlush();
+   * ```
+   */
   async forceFlush(): Promise<void> {}
-  /** Resolves at once. */
+  /**
+   * Resolves at once (nothing to release).
+   *
+   * @example
+   * ```ts
+   * await new NoopExporter().shutdown();
+   * ```
+   */
   async shutdown(): Promise<void> {}
 }

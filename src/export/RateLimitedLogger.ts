@@ -23,12 +23,30 @@ export class RateLimitedLogger {
     private readonly intervalMs: number,
   ) {}
 
-  /** Log a warning of kind `kind` unless one was logged less than an interval ago. Never throws. */
+  /**
+   * Log a warning of kind `kind` unless one was logged less than an interval ago (then it is
+   * only counted, and the next message of that kind says how many were suppressed). Never
+   * throws: an exception from the wrapped logger is swallowed.
+   *
+   * @param kind - groups messages for rate limiting, e.g. `queue-full`
+   * @param message - the text (must not contain secrets)
+   * @example
+   * ```ts
+   * log.warn('export-failed', 'collector unreachable; dropping batch');
+   * ```
+   */
   warn(kind: string, message: string): void {
     this.emit('warn', kind, message);
   }
 
-  /** Log an error of kind `kind`, rate-limited like {@link RateLimitedLogger.warn}. Never throws. */
+  /**
+   * Log an error of kind `kind`, rate-limited like {@link RateLimitedLogger.warn}. Never throws.
+   *
+   * @example
+   * ```ts
+   * log.error('exporter-crashed', 'exporter threw synchronously; batch dropped');
+   * ```
+   */
   error(kind: string, message: string): void {
     this.emit('error', kind, message);
   }
