@@ -88,6 +88,12 @@ export class BatchSpanProcessor {
   /** Batches given up on at a shutdown deadline: their late outcome is not counted again. */
   private readonly abandoned = new WeakSet<FinishedSpan[]>();
   private isShutdown = false;
+  /** A full batch has scheduled an export round on the next turn of the event loop. */
+  private kickScheduled = false;
+  private readonly scheduledKick = (): void => {
+    this.kickScheduled = false;
+    this.kick();
+  };
   /** Set when shutdown begins: from then on only shutdown's own drain exports. */
   private closing = false;
   private readonly log: RateLimitedLogger;
@@ -127,8 +133,9 @@ export class BatchSpanProcessor {
       return;
     }
     this.queue.push(span);
-    if (this.queue.length >= this.options.maxBatchSize && this.exporting === undefined) {
-      setImmediate(() => this.kick()).unref();
+    if (this.queue.length >= this.options.maxBatchSize && this.exporting === undefined && !this.kickScheduled) {
+      this.kickScheduled = true;
+      setImmediate(this.scheduledKick).unref();
     }
   }
 
@@ -240,6 +247,11 @@ export class BatchSpanProcessor {
    * dropped, and shut the exporter down. Idempotent; never rejects.
    *
    * @param deadlineMs - how long delivery may take, ms (default 30000)
+   * @returns spans delivered during shutdown, and spans dropped at the deadline
+   * @example
+   * ```ts
+   * const { delivered, dropped } = await processor.shutdown(5000);
+   * ```
    */
   async shutdown(deadlineMs = 30000): Promise<ShutdownResult> {
     const before = this.counters.exported;
@@ -247,11 +259,6 @@ export class BatchSpanProcessor {
     if (this.isShutdown) return { delivered: 0, dropped: 0 };
     const until = Date.now() + deadlineMs;
     clearInterval(this.timer);
-   * @returns spans delivered during shutdown, and spans dropped at the deadline
-   * @example
-   * ```ts
-   * const { delivered, dropped } = await processor.shutdown(5000);
-   * ```
     this.closing = true;
     const work = (async () => {
       if (this.exporting) await this.exporting;

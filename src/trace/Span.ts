@@ -116,6 +116,8 @@ export class Span implements FinishedSpan {
   _nextIndex = 1;
   /** @internal number of attributes set. */
   private _attributeCount = 0;
+  /** @internal the function `startActiveSpan` runs in this span's context (cleared once called). */
+  _activeFn: ((span: Span) => unknown) | undefined = undefined;
   /** @internal captured call site, shared per operation name and formatted at export (see Tracer). */
   _callSite: object | undefined;
 
@@ -179,7 +181,16 @@ export class Span implements FinishedSpan {
     return this._owner.resource;
   }
 
-  /** True while the span is sampled and not yet ended: only then do setters record anything. */
+  /**
+   * True while the span is sampled and not yet ended: only then do setters record anything.
+   *
+   * Never throws.
+   *
+   * @example
+   * ```ts
+   * if (span.isRecording()) span.setTag('order.items', JSON.stringify(items)); // skip costly work when not sampled
+   * ```
+   */
   isRecording(): boolean {
     return this.sampled && this.endTimeUs === 0;
   }
@@ -263,7 +274,17 @@ export class Span implements FinishedSpan {
     return this;
   }
 
-  /** OpenTelemetry-style alias of {@link Span.setTag}. */
+  /**
+   * OpenTelemetry-style alias of {@link Span.setTag}.
+   *
+   * Same limits, truncation and redaction; a no-op once ended or when not sampled. Never throws.
+   *
+   * @returns this span, for chaining
+   * @example
+   * ```ts
+   * span.setAttribute('http.response.status_code', 200);
+   * ```
+   */
   setAttribute(key: string, value: AttributeValue | undefined | null): this {
     return this.setTag(key, value);
   }
@@ -282,7 +303,17 @@ export class Span implements FinishedSpan {
     return this;
   }
 
-  /** Alias of {@link Span.setAttributes} (OpenTracing's name). */
+  /**
+   * Alias of {@link Span.setAttributes} (OpenTracing's name).
+   *
+   * Never throws.
+   *
+   * @returns this span, for chaining
+   * @example
+   * ```ts
+   * span.addTags({ component: 'http', 'peer.service': 'orders' });
+   * ```
+   */
   addTags(tags: Record<string, AttributeValue | undefined | null>): this {
     return this.setAttributes(tags);
   }
@@ -403,7 +434,17 @@ export class Span implements FinishedSpan {
     return this;
   }
 
-  /** Rename the span (e.g. once the HTTP route is known). */
+  /**
+   * Rename the span (e.g. once the HTTP route is known).
+   *
+   * A no-op once the span has ended. Never throws.
+   *
+   * @returns this span, for chaining
+   * @example
+   * ```ts
+   * span.updateName(`GET ${req.route.path}`); // 'GET /orders/:id' instead of the raw URL
+   * ```
+   */
   updateName(name: string): this {
     if (this.endTimeUs === 0) this.name = String(name);
     return this;
@@ -435,6 +476,10 @@ export class Span implements FinishedSpan {
   /**
    * A plain-data copy of the finished span (the {@link FinishedSpan} fields), for logs, IPC
    * and JSON. Carries no reference to the tracer.
+   * @example
+   * ```ts
+   * JSON.stringify(span); // calls toJSON(): times in µs since epoch, attributes, events, status, resource
+   * ```
    */
   toJSON(): FinishedSpan {
     return {

@@ -18,7 +18,7 @@ import type {
   SpanLayer,
   TracerStats,
 } from '../api/types';
-import { currentSpan, withSpan } from '../context/ContextManager';
+import { currentSpan, runWithSpan, withSpan } from '../context/ContextManager';
 import { resolveConfig, type ResolvedConfig } from '../config/resolveConfig';
 import type { TracerConfig } from '../config/TracerConfig';
 import { getBackendFactory, listBackends, type Backend } from '../export/BackendRegistry';
@@ -329,31 +329,8 @@ export class Tracer implements SpanOwner {
     const fn = (typeof a === 'function' ? a : b) as (span: Span) => T;
     const options = typeof a === 'function' ? undefined : a;
     const span = this.startSpan(name, options);
-    return withSpan(span, () => {
-      let result: T;
-      try {
-        result = fn(span);
-      } catch (err) {
-        span.recordError(err);
-        span.end();
-        throw err;
-      }
-      if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
-        return (result as unknown as Promise<unknown>).then(
-          (v) => {
-            span.end();
-            return v;
-          },
-          (err: unknown) => {
-            span.recordError(err);
-            span.end();
-            throw err;
-          },
-        ) as T;
-      }
-      span.end();
-      return result;
-    });
+    span._activeFn = fn as (span: Span) => unknown;
+    return runWithSpan(span, runActive, span) as T;
   }
 
   /**
@@ -553,6 +530,40 @@ function prepareSpan(span: FinishedSpan): void {
   s._callSite = undefined;
   if (site.text === undefined) site.text = formatCallSite(site.holder) ?? null;
   if (site.text !== null && !('caller' in s.attributes)) (s.attributes as Attributes).caller = site.text;
+}
+
+/** Ends a span when its promise settles; shared, so no closure is made per span. */
+function endOnFulfil(this: Span, value: unknown): unknown {
+  this.end();
+  return value;
+}
+
+function endOnReject(this: Span, err: unknown): never {
+  this.recordError(err);
+  this.end();
+  throw err;
+}
+
+/**
+ * Body of {@link Tracer.startActiveSpan}, run inside the span's context: call the user's
+ * function, end the span when it returns (or its promise settles), record a throw/rejection.
+ */
+function runActive(span: Span): unknown {
+  const fn = span._activeFn!;
+  span._activeFn = undefined;
+  let result: unknown;
+  try {
+    result = fn(span);
+  } catch (err) {
+    span.recordError(err);
+    span.end();
+    throw err;
+  }
+  if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
+    return (result as Promise<unknown>).then(endOnFulfil.bind(span), endOnReject.bind(span));
+  }
+  span.end();
+  return result;
 }
 
 function callGetter(fn: (key: string) => string | undefined, key: string): string | undefined {

@@ -9,15 +9,19 @@ import { randomFillSync } from 'node:crypto';
  */
 const POOL_SIZE = 4096;
 const pool = Buffer.allocUnsafe(POOL_SIZE);
-let offset = POOL_SIZE;
+/** The pool hex-encoded once per refill; ids are substrings of it (no Buffer slice per id). */
+let poolHex = '';
+let offset = POOL_SIZE * 2;
 
 function take(bytes: number): string {
-  if (offset + bytes > POOL_SIZE) {
+  const chars = bytes * 2;
+  if (offset + chars > poolHex.length) {
     randomFillSync(pool);
+    poolHex = pool.toString('hex');
     offset = 0;
   }
-  const hex = pool.toString('hex', offset, offset + bytes);
-  offset += bytes;
+  const hex = poolHex.substring(offset, offset + chars);
+  offset += chars;
   return hex;
 }
 
