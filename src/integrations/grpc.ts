@@ -17,7 +17,17 @@ export interface RpcTracingOptions {
   peer?: string;
 }
 
-/** What {@link addRpcClientTracing} returns. */
+/**
+ * What {@link addRpcClientTracing} returns: interceptors for a `@grpc/grpc-js` client and a
+ * closer. Follows the OpenTelemetry RPC semantic conventions (`rpc.*` tags).
+ *
+ * @example
+ * ```ts
+ * const tracing: RpcClientTracing = addRpcClientTracing('orders', { peer: '127.0.0.1:50051' });
+ * const client = new InventoryClient('127.0.0.1:50051', grpc.credentials.createInsecure(), tracing.options);
+ * await tracing.close();
+ * ```
+ */
 export interface RpcClientTracing {
   /** Client interceptors, for `new Client(address, credentials, { interceptors })`. */
   interceptors: grpcTypes.Interceptor[];
@@ -27,7 +37,18 @@ export interface RpcClientTracing {
   close(): Promise<void>;
 }
 
-/** What {@link addRpcServerTracing} returns. */
+/**
+ * What {@link addRpcServerTracing} returns: interceptors for a `@grpc/grpc-js` server and a
+ * closer. Follows the OpenTelemetry RPC semantic conventions (`rpc.*` tags).
+ *
+ * @example
+ * ```ts
+ * const tracing: RpcServerTracing = addRpcServerTracing('inventory');
+ * const server = new grpc.Server(tracing.options);
+ * // on exit:
+ * server.forceShutdown(); await tracing.close();
+ * ```
+ */
 export interface RpcServerTracing {
   /** Server interceptors, for `new grpc.Server({ interceptors })`. */
   interceptors: grpcTypes.ServerInterceptor[];

@@ -73,6 +73,13 @@ function recordStatus(span: Span, statusCode: number, errorFrom: number): void {
 
 /**
  * The result of {@link addHttpTracing}: the span and a finisher.
+ *
+ * @example
+ * ```ts
+ * const t: HttpTracing = addHttpTracing('GET /orders', req.headers);
+ * tracer.withSpan(t.span, () => handle(req, res));
+ * res.on('finish', () => t.finish(res.statusCode));
+ * ```
  */
 export interface HttpTracing {
   /** The entry (server) or exit (client) span. */

@@ -82,7 +82,18 @@ export class B3Propagator implements Propagator {
     this.options = resolvePropagatorOptions(options);
   }
 
-  /** Write the B3 headers of `context` (single or multi). Invalid ids: nothing written. Never throws. */
+  /**
+   * Write the B3 headers of `context` (single or multi). Invalid ids: nothing written. Never throws.
+   *
+   * Spec: https://github.com/openzipkin/b3-propagation (trace id in 16 hex when its high half is zero).
+   *
+   * @example
+   * ```ts
+   * const headers: Record<string, string> = {};
+   * new B3Propagator().inject(span.context(), headers, headerSetter); // x-b3-traceid, x-b3-spanid, x-b3-sampled
+   * new B3Propagator({ single: true }).inject(span.context(), headers, headerSetter); // b3: {trace}-{span}-1
+   * ```
+   */
   inject<C>(context: SpanContext, carrier: C, setter: CarrierSetter<C>): void {
     try {
       if (context === null || typeof context !== 'object') return;
@@ -107,7 +118,17 @@ export class B3Propagator implements Propagator {
     }
   }
 
-  /** Read a B3 context (single header first, then multi). `undefined` when none is valid. Never throws. */
+  /**
+   * Read a B3 context (single header first, then multi). `undefined` when none is valid. Never throws.
+   *
+   * A 64-bit trace id is left-padded to 32 hex; `x-b3-flags: 1` (debug) implies sampled.
+   *
+   * @example
+   * ```ts
+   * const ctx = new B3Propagator().extract(req.headers, headerGetter);
+   * if (ctx) tracer.startSpan('GET /orders', { kind: 'entry', parent: ctx });
+   * ```
+   */
   extract<C>(carrier: C, getter: CarrierGetter<C>): SpanContext | undefined {
     try {
       const max = this.options.maxHeaderLength;

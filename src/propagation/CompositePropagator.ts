@@ -46,7 +46,17 @@ export class CompositePropagator implements Propagator {
     this.fields = [...seen];
   }
 
-  /** Inject with every injector. Never throws. */
+  /**
+   * Inject with every injector. Never throws.
+   *
+   * An injector that throws is skipped; the others still write.
+   *
+   * @example
+   * ```ts
+   * const both = new CompositePropagator([new W3CTraceContextPropagator(), new B3Propagator()]);
+   * both.inject(span.context(), headers, headerSetter); // traceparent and x-b3-*
+   * ```
+   */
   inject<C>(context: SpanContext, carrier: C, setter: CarrierSetter<C>): void {
     for (const p of this.injectors) {
       try {
@@ -57,7 +67,14 @@ export class CompositePropagator implements Propagator {
     }
   }
 
-  /** First valid context from the extractors, with baggage merged (see class doc). Never throws. */
+  /**
+   * First valid context from the extractors, with baggage merged (see class doc). Never throws.
+   *
+   * @example
+   * ```ts
+   * const ctx = new CompositePropagator([], [new W3CTraceContextPropagator(), new JaegerPropagator()]).extract(req.headers, headerGetter);
+   * ```
+   */
   extract<C>(carrier: C, getter: CarrierGetter<C>): SpanContext | undefined {
     let found: SpanContext | undefined;
     let winner = -1;

@@ -111,7 +111,17 @@ export class JaegerPropagator implements Propagator, BaggageExtractor {
     this.options = resolvePropagatorOptions(options);
   }
 
-  /** Write `uber-trace-id` and one `uberctx-{key}` per baggage item. Invalid ids: nothing written. Never throws. */
+  /**
+   * Write `uber-trace-id` and one `uberctx-{key}` per baggage item. Invalid ids: nothing written. Never throws.
+   *
+   * Spec: https://www.jaegertracing.io/docs/latest/client-libraries/#propagation-format
+   *
+   * @example
+   * ```ts
+   * new JaegerPropagator().inject(span.context(), headers, headerSetter);
+   * // headers['uber-trace-id'] === '4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1' ({trace}:{span}:{parent or 0}:{flags})
+   * ```
+   */
   inject<C>(context: SpanContext, carrier: C, setter: CarrierSetter<C>): void {
     try {
       if (context === null || typeof context !== 'object') return;
@@ -140,7 +150,17 @@ export class JaegerPropagator implements Propagator, BaggageExtractor {
     }
   }
 
-  /** Read `uber-trace-id` (+ baggage, debug id). `undefined` when absent or invalid. Never throws. */
+  /**
+   * Read `uber-trace-id` (+ baggage, debug id). `undefined` when absent or invalid. Never throws.
+   *
+   * Short ids are left-padded with zeros; a valid `jaeger-debug-id` next to it marks the context debug (and sampled).
+   *
+   * @example
+   * ```ts
+   * const ctx = new JaegerPropagator().extract({ 'uber-trace-id': 'abc:def:0:1' }, headerGetter);
+   * ctx?.traceId; // '00000000000000000000000000000abc'
+   * ```
+   */
   extract<C>(carrier: C, getter: CarrierGetter<C>): SpanContext | undefined {
     try {
       const raw = readHeader(carrier, getter, UBER_TRACE_ID, this.options.maxHeaderLength);
@@ -166,7 +186,14 @@ export class JaegerPropagator implements Propagator, BaggageExtractor {
     }
   }
 
-  /** Read `uberctx-*` and `jaeger-baggage` items (URL-decoded, bounded). `{}` when none. Never throws. */
+  /**
+   * Read `uberctx-*` and `jaeger-baggage` items (URL-decoded, bounded). `{}` when none. Never throws.
+   *
+   * @example
+   * ```ts
+   * new JaegerPropagator().extractBaggage({ 'uberctx-user': 'alice%20b' }, headerGetter); // { user: 'alice b' }
+   * ```
+   */
   extractBaggage<C>(carrier: C, getter: CarrierGetter<C>): Record<string, string> {
     try {
       const { maxBaggageItems, maxBaggageBytes, maxHeaderLength } = this.options;

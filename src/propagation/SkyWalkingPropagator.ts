@@ -185,7 +185,17 @@ export class SkyWalkingPropagator implements Propagator, BaggageExtractor {
       typeof bytes === 'number' && Number.isFinite(bytes) && bytes >= 0 ? Math.floor(bytes) : DEFAULT_MAX_CORRELATION_VALUE_BYTES;
   }
 
-  /** Write `sw8` (from `context.sw8` or synthesised) and `sw8-correlation`. Invalid ids: nothing written. Never throws. */
+  /**
+   * Write `sw8` (from `context.sw8` or synthesised) and `sw8-correlation`. Invalid ids: nothing written. Never throws.
+   *
+   * Spec: https://skywalking.apache.org/docs/main/next/en/api/x-process-propagation-headers-v3/
+   *
+   * @example
+   * ```ts
+   * new SkyWalkingPropagator().inject(span.context(), headers, headerSetter);
+   * // headers.sw8 === '1-{base64 trace id}-{base64 segment id}-{span id}-{base64 service}-{base64 instance}-{base64 endpoint}-{base64 peer}'
+   * ```
+   */
   inject<C>(context: SpanContext, carrier: C, setter: CarrierSetter<C>): void {
     try {
       if (context === null || typeof context !== 'object') return;
@@ -223,7 +233,15 @@ export class SkyWalkingPropagator implements Propagator, BaggageExtractor {
     }
   }
 
-  /** Read `sw8` (+ `sw8-correlation`). `undefined` when absent or invalid. Never throws. */
+  /**
+   * Read `sw8` (+ `sw8-correlation`). `undefined` when absent or invalid. Never throws.
+   *
+   * @example
+   * ```ts
+   * const ctx = new SkyWalkingPropagator().extract(req.headers, headerGetter);
+   * ctx?.sw8?.service; // the caller's service name
+   * ```
+   */
   extract<C>(carrier: C, getter: CarrierGetter<C>): SpanContext | undefined {
     try {
       const raw = readHeader(carrier, getter, SW8, this.options.maxHeaderLength);
@@ -244,7 +262,16 @@ export class SkyWalkingPropagator implements Propagator, BaggageExtractor {
     }
   }
 
-  /** Read `sw8-correlation` items (bounded). `{}` when absent or invalid. Never throws. */
+  /**
+   * Read `sw8-correlation` items (bounded). `{}` when absent or invalid. Never throws.
+   *
+   * Spec: https://skywalking.apache.org/docs/main/next/en/api/x-process-correlation-headers-v1/
+   *
+   * @example
+   * ```ts
+   * new SkyWalkingPropagator().extractBaggage(req.headers, headerGetter); // { tenant: 'acme' } from sw8-correlation
+   * ```
+   */
   extractBaggage<C>(carrier: C, getter: CarrierGetter<C>): Record<string, string> {
     try {
       const raw = readHeader(carrier, getter, SW8_CORRELATION, this.options.maxHeaderLength);

@@ -72,7 +72,17 @@ export class W3CBaggagePropagator implements Propagator, BaggageExtractor {
     this.options = resolvePropagatorOptions(options);
   }
 
-  /** Write `context.baggage` as the `baggage` header (nothing when empty). Never throws. */
+  /**
+   * Write `context.baggage` as the `baggage` header (nothing when empty). Never throws.
+   *
+   * Spec: https://www.w3.org/TR/baggage/ (values percent-encoded; items over the limits are left out).
+   *
+   * @example
+   * ```ts
+   * new W3CBaggagePropagator().inject({ ...span.context(), baggage: { user: 'alice' } }, headers, headerSetter);
+   * // headers.baggage === 'user=alice'
+   * ```
+   */
   inject<C>(context: SpanContext, carrier: C, setter: CarrierSetter<C>): void {
     try {
       if (context === null || typeof context !== 'object') return;
@@ -95,12 +105,27 @@ export class W3CBaggagePropagator implements Propagator, BaggageExtractor {
     }
   }
 
-  /** Always `undefined`: baggage alone is not a trace context (see {@link extractBaggage}). Never throws. */
+  /**
+   * Always `undefined`: baggage alone is not a trace context (see {@link extractBaggage}). Never throws.
+   *
+   * @example
+   * ```ts
+   * new W3CBaggagePropagator().extract({ baggage: 'a=1' }, headerGetter); // undefined
+   * ```
+   */
   extract<C>(_carrier: C, _getter: CarrierGetter<C>): SpanContext | undefined {
     return undefined;
   }
 
-  /** Read the `baggage` header's items, bounded by the limits. `{}` when absent or invalid. Never throws. */
+  /**
+   * Read the `baggage` header's items, bounded by the limits. `{}` when absent or invalid. Never throws.
+   *
+   * @example
+   * ```ts
+   * new W3CBaggagePropagator().extractBaggage({ baggage: 'user=alice,tenant=acme;prop=1' }, headerGetter);
+   * // { user: 'alice', tenant: 'acme' }
+   * ```
+   */
   extractBaggage<C>(carrier: C, getter: CarrierGetter<C>): Record<string, string> {
     try {
       const header = readHeader(carrier, getter, BAGGAGE, this.options.maxHeaderLength);

@@ -96,7 +96,17 @@ export class W3CTraceContextPropagator implements Propagator {
     this.options = resolvePropagatorOptions(options);
   }
 
-  /** Write `traceparent` (and `tracestate` when the context has a valid one). Invalid ids: nothing written. Never throws. */
+  /**
+   * Write `traceparent` (and `tracestate` when the context has a valid one). Invalid ids: nothing written. Never throws.
+   *
+   * Spec: https://www.w3.org/TR/trace-context/ (version 00).
+   *
+   * @example
+   * ```ts
+   * new W3CTraceContextPropagator().inject(span.context(), headers, headerSetter);
+   * // headers.traceparent === '00-{32 hex trace}-{16 hex span}-01'
+   * ```
+   */
   inject<C>(context: SpanContext, carrier: C, setter: CarrierSetter<C>): void {
     try {
       if (context === null || typeof context !== 'object') return;
@@ -116,7 +126,16 @@ export class W3CTraceContextPropagator implements Propagator {
     }
   }
 
-  /** Read `traceparent`/`tracestate`. Returns `undefined` for an absent or invalid `traceparent`. Never throws. */
+  /**
+   * Read `traceparent`/`tracestate`. Returns `undefined` for an absent or invalid `traceparent`. Never throws.
+   *
+   * @example
+   * ```ts
+   * const ctx = new W3CTraceContextPropagator().extract(
+   *   { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }, headerGetter);
+   * ctx?.sampled; // true
+   * ```
+   */
   extract<C>(carrier: C, getter: CarrierGetter<C>): SpanContext | undefined {
     try {
       const tp = readHeader(carrier, getter, TRACEPARENT, this.options.maxHeaderLength);

@@ -159,6 +159,7 @@ export const objectSetter: CarrierSetter<Record<string, string>> = headerSetter 
  * ```
  */
 export interface HeaderWriter {
+  /** Set one header (may throw once headers are sent; {@link outgoingMessageSetter} ignores that). */
   setHeader(name: string, value: string): unknown;
 }
 

@@ -42,8 +42,11 @@ export interface PropagatorOptions {
  * ```
  */
 export interface ResolvedPropagatorOptions {
+  /** Maximum baggage items read or written (default 64). */
   maxBaggageItems: number;
+  /** Maximum total baggage bytes, UTF-8 (default 8192). */
   maxBaggageBytes: number;
+  /** Maximum characters of one header value (default 8192). */
   maxHeaderLength: number;
 }
 
