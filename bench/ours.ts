@@ -43,6 +43,9 @@ export interface OurLib {
 
 let cached: OurLib | null | undefined;
 
+/** Why {@link loadOurs} returned `undefined` (the load error's message), if it did. */
+export let oursUnavailableReason: string | undefined;
+
 /**
  * The package entry with the adapters registered, or `undefined` when `createTracer` is not
  * exported yet. Never throws.
@@ -66,8 +69,9 @@ export function loadOurs(): OurLib | undefined {
       /* adapters missing: their rows print n/a */
     }
     if (typeof lib.createTracer === 'function') cached = lib as OurLib;
-  } catch {
-    /* core missing */
+    else oursUnavailableReason = 'src/index.ts does not export createTracer';
+  } catch (err) {
+    oursUnavailableReason = `loading the package entry failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
   }
   return cached ?? undefined;
 }

@@ -19,7 +19,7 @@ import { benchHotPath } from './hotPath';
 import { benchLoopback } from './loopback';
 import type { ReceiverPorts } from './receivers';
 import { Results } from './Results';
-import { loadOurs } from './ours';
+import { loadOurs, oursUnavailableReason } from './ours';
 
 const SECTIONS = ['hot', 'e2e', 'heap', 'loopback', 'export'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       `load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min) — figures from a busy machine are inflated; ratios within one run still compare\n`,
   );
   results.addData('loadAverageAtStart', os.loadavg());
-  if (!loadOurs()) process.stdout.write('note: createTracer is not exported by src/index.ts yet: every "ours" row is n/a\n');
+  if (!loadOurs()) process.stdout.write(`note: our library is unavailable (${oursUnavailableReason ?? 'unknown reason'}): every "ours" row is n/a\n`);
   const started = Date.now();
   const progress = (line: string): void => {
     process.stderr.write(line);
