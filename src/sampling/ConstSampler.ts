@@ -20,12 +20,27 @@ export class ConstSampler implements Sampler {
     this.decision = decision;
   }
 
-  /** @returns the fixed decision, whatever the arguments. */
+  /**
+   * Sample every trace or none (Jaeger `const` sampler). Never throws.
+   *
+   * @returns the fixed decision, whatever the arguments.
+   * @example
+   * ```ts
+   * new ConstSampler(true).shouldSample('GET /', undefined, traceId); // true
+   * ```
+   */
   shouldSample(_operationName: string, _parent: SpanContext | undefined, _traceId: string): boolean {
     return this.decision;
   }
 
-  /** e.g. `ConstSampler{true}` */
+  /**
+   * Description for logs, e.g. `ConstSampler{true}`.
+   *
+   * @example
+   * ```ts
+   * String(new ConstSampler(false)); // 'ConstSampler{false}'
+   * ```
+   */
   toString(): string {
     return `ConstSampler{${this.decision}}`;
   }

@@ -36,7 +36,16 @@ export class FunctionSampler implements Sampler {
     this.logger = logger;
   }
 
-  /** @returns the function's result when it is `true`, otherwise false */
+  /**
+   * Ask the wrapped function. Never throws: a function that throws counts as `false`, and the
+   * first such failure is logged (once) through the logger.
+   *
+   * @returns the function's result when it is `true`, otherwise false
+   * @example
+   * ```ts
+   * new FunctionSampler((op) => !op.startsWith('GET /health')).shouldSample('GET /health', undefined, traceId); // false
+   * ```
+   */
   shouldSample(operationName: string, parent: SpanContext | undefined, _traceId: string): boolean {
     try {
       return this.fn(operationName, parent) === true;
@@ -54,7 +63,14 @@ export class FunctionSampler implements Sampler {
     }
   }
 
-  /** e.g. `FunctionSampler{mySampler}` */
+  /**
+   * Description for logs, e.g. `FunctionSampler{mySampler}` (the function's name).
+   *
+   * @example
+   * ```ts
+   * String(new FunctionSampler(function keepAll() { return true; })); // 'FunctionSampler{keepAll}'
+   * ```
+   */
   toString(): string {
     return `FunctionSampler{${this.fn.name || 'anonymous'}}`;
   }

@@ -25,7 +25,17 @@ export class ParentBasedSampler implements Sampler {
     this.root = root;
   }
 
-  /** @returns parent.debug || parent.sampled when there is a parent, else the root's decision */
+  /**
+   * Follow the remote parent's decision (W3C `sampled` flag, B3/Jaeger sampled or debug); a root
+   * trace is decided by `root`. Never throws: a throwing root sampler counts as `false`.
+   *
+   * @returns parent.debug || parent.sampled when there is a parent, else the root's decision
+   * @example
+   * ```ts
+   * const s = new ParentBasedSampler(new ProbabilisticSampler(0.01));
+   * s.shouldSample('GET /', { traceId, spanId, sampled: true, baggage: {} }, traceId); // true: the parent sampled
+   * ```
+   */
   shouldSample(operationName: string, parent: SpanContext | undefined, traceId: string): boolean {
     if (parent) return parent.debug === true || parent.sampled === true;
     try {
@@ -35,12 +45,27 @@ export class ParentBasedSampler implements Sampler {
     }
   }
 
-  /** Closes the root sampler (stops a remote sampler's timer). */
+  /**
+   * Closes the root sampler (stops a remote sampler's timer). Idempotent if the root's `close` is.
+   *
+   * @example
+   * ```ts
+   * const s = new ParentBasedSampler(remote);
+   * s.close(); // remote polling stops
+   * ```
+   */
   close(): void {
     this.root.close?.();
   }
 
-  /** e.g. `ParentBasedSampler{root=ProbabilisticSampler{0.01}}` */
+  /**
+   * Description for logs, e.g. `ParentBasedSampler{root=ProbabilisticSampler{0.01}}`.
+   *
+   * @example
+   * ```ts
+   * String(new ParentBasedSampler(new ConstSampler(true))); // 'ParentBasedSampler{root=ConstSampler{true}}'
+   * ```
+   */
   toString(): string {
     return `ParentBasedSampler{root=${String(this.root)}}`;
   }

@@ -60,7 +60,17 @@ export class PerOperationSampler implements Sampler {
     }
   }
 
-  /** @returns the decision of the operation's own sampler (see class doc) */
+  /**
+   * Decide with the operation's own sampler (probability plus a lower bound in traces per second,
+   * see class doc); operations beyond `maxOperations` use the default probability. Never throws.
+   *
+   * @returns the decision of the operation's own sampler (see class doc)
+   * @example
+   * ```ts
+   * const s = new PerOperationSampler({ kind: 'perOperation', defaultSamplingProbability: 0, defaultLowerBoundTracesPerSecond: 1, operations: {} });
+   * s.shouldSample('GET /', undefined, traceId); // true: the first trace per second is guaranteed
+   * ```
+   */
   shouldSample(operationName: string, _parent: SpanContext | undefined, traceId: string): boolean {
     let s = this.samplers.get(operationName);
     if (!s) {
@@ -75,7 +85,14 @@ export class PerOperationSampler implements Sampler {
     return s.decide(operationName, traceId);
   }
 
-  /** e.g. `PerOperationSampler{default=0.01, lowerBound=0, operations=3}` */
+  /**
+   * Description for logs, e.g. `PerOperationSampler{default=0.01, lowerBound=0, operations=3}`.
+   *
+   * @example
+   * ```ts
+   * logger.info(`sampler: ${String(sampler)}`);
+   * ```
+   */
   toString(): string {
     const s = this.strategy;
     return `PerOperationSampler{default=${s.defaultSamplingProbability}, lowerBound=${s.defaultLowerBoundTracesPerSecond}, operations=${Object.keys(s.operations).length}}`;

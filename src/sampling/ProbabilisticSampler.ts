@@ -34,7 +34,17 @@ export class ProbabilisticSampler implements Sampler {
     this.boundary = this.rate * TWO_POW_63;
   }
 
-  /** @returns true when the trace id falls below the sampling boundary (see class doc). */
+  /**
+   * Deterministic on the trace id as Jaeger clients: the low 64 bits of the id (63 of them, as a
+   * positive number) are compared with `rate × 2^63`, so every service sampling at the same rate
+   * makes the same decision for a trace. An id that is not hex falls back to `Math.random()`. Never throws.
+   *
+   * @returns true when the trace id falls below the sampling boundary (see class doc).
+   * @example
+   * ```ts
+   * new ProbabilisticSampler(0.5).shouldSample('GET /', undefined, '00000000000000000000000000000001'); // true
+   * ```
+   */
   shouldSample(_operationName: string, _parent: SpanContext | undefined, traceId: string): boolean {
     if (this.rate >= 1) return true;
     if (this.rate <= 0) return false;
@@ -46,7 +56,14 @@ export class ProbabilisticSampler implements Sampler {
     return (hi & 0x7fffffff) * TWO_POW_32 + lo < this.boundary;
   }
 
-  /** e.g. `ProbabilisticSampler{0.1}` */
+  /**
+   * Description for logs, e.g. `ProbabilisticSampler{0.1}`.
+   *
+   * @example
+   * ```ts
+   * String(new ProbabilisticSampler(0.1)); // 'ProbabilisticSampler{0.1}'
+   * ```
+   */
   toString(): string {
     return `ProbabilisticSampler{${this.rate}}`;
   }

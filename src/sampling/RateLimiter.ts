@@ -33,7 +33,20 @@ export class RateLimiter {
     this.last = now();
   }
 
-  /** Refills by the time elapsed, then spends `cost` if the balance allows. @returns whether it was spent */
+  /**
+   * Refills by the time elapsed since the last call (`creditsPerSecond` per 1000 ms of the clock,
+   * capped at `maxBalance`), then spends `cost` if the balance allows. A clock going backwards
+   * grants nothing. Never throws.
+   *
+   * @param cost - credits to spend (1 per trace for the samplers)
+   * @returns whether it was spent
+   * @example
+   * ```ts
+   * const limiter = new RateLimiter(1, 1);
+   * limiter.checkCredit(1); // true
+   * limiter.checkCredit(1); // false until a second has passed
+   * ```
+   */
   checkCredit(cost: number): boolean {
     const t = this.now();
     const elapsed = t - this.last;

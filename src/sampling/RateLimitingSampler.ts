@@ -28,13 +28,30 @@ export class RateLimitingSampler implements Sampler {
     this.limiter = new RateLimiter(this.tracesPerSecond, Math.max(1, this.tracesPerSecond), now);
   }
 
-  /** @returns true when a credit is available (and spends it). */
+  /**
+   * Token bucket (Jaeger `ratelimiting` sampler): at most `tracesPerSecond` new traces per second,
+   * with bursts up to max(1, tracesPerSecond). Never throws.
+   *
+   * @returns true when a credit is available (and spends it).
+   * @example
+   * ```ts
+   * const s = new RateLimitingSampler(2);
+   * s.shouldSample('GET /', undefined, traceId); // true, then true, then false until credit accrues
+   * ```
+   */
   shouldSample(_operationName: string, _parent: SpanContext | undefined, _traceId: string): boolean {
     if (this.tracesPerSecond === 0) return false;
     return this.limiter.checkCredit(1);
   }
 
-  /** e.g. `RateLimitingSampler{10}` */
+  /**
+   * Description for logs, e.g. `RateLimitingSampler{10}`.
+   *
+   * @example
+   * ```ts
+   * String(new RateLimitingSampler(10)); // 'RateLimitingSampler{10}'
+   * ```
+   */
   toString(): string {
     return `RateLimitingSampler{${this.tracesPerSecond}}`;
   }

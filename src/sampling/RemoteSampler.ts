@@ -109,7 +109,16 @@ export class RemoteSampler implements Sampler {
     this.schedule(options.fetchOnStart === false ? this.refreshInterval : 0);
   }
 
-  /** Delegates to the current strategy's sampler. Never throws. */
+  /**
+   * Delegates to the current strategy's sampler. Never throws.
+   *
+   * Before the first strategy arrives (e.g. while the agent is unreachable at start) that is the initial sampler.
+   *
+   * @example
+   * ```ts
+   * const sampled = remote.shouldSample('GET /orders', undefined, traceId);
+   * ```
+   */
   shouldSample(operationName: string, parent: SpanContext | undefined, traceId: string): boolean {
     try {
       return this.current.shouldSample(operationName, parent, traceId);
@@ -128,6 +137,14 @@ export class RemoteSampler implements Sampler {
    * Resolves when done, whether or not it succeeded; never rejects. Unlike the background
    * polls, this request keeps the process alive until it completes or times out, so a
    * script may `await` it.
+   *
+   * Spec: Jaeger remote sampling, `GET {samplingEndpoint}?service={serviceName}` (agent port 5778).
+   * @example
+   * ```ts
+   * const remote = new RemoteSampler({ serviceName: 'orders', agentHost: '127.0.0.1' });
+   * await remote.fetchNow();
+   * String(remote.currentSampler); // e.g. 'ProbabilisticSampler{0.2}' from the agent's strategy
+   * ```
    */
   fetchNow(): Promise<void> {
     return this.enqueue(true);
@@ -139,7 +156,14 @@ export class RemoteSampler implements Sampler {
     return next;
   }
 
-  /** Stops polling and aborts a request in progress. Idempotent. */
+  /**
+   * Stops polling and aborts a request in progress. Idempotent.
+   *
+   * @example
+   * ```ts
+   * process.on('SIGTERM', () => remote.close());
+   * ```
+   */
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
@@ -148,7 +172,15 @@ export class RemoteSampler implements Sampler {
     this.inflight.clear();
   }
 
-  /** e.g. `RemoteSampler{service=orders, endpoint=http://127.0.0.1:5778/sampling, current=ProbabilisticSampler{0.001}}` */
+  /**
+   * Description for logs (credentials in the endpoint URL are redacted), e.g.
+   * `RemoteSampler{service=orders, endpoint=http://127.0.0.1:5778/sampling, current=ProbabilisticSampler{0.001}}`.
+   *
+   * @example
+   * ```ts
+   * logger.info(`sampler: ${String(remote)}`);
+   * ```
+   */
   toString(): string {
     return `RemoteSampler{service=${this.serviceName}, endpoint=${redactUrlCredentials(this.samplingEndpoint)}, current=${String(this.current)}}`;
   }

@@ -17,6 +17,7 @@
  * ```
  */
 export interface PerOperationStrategy {
+  /** Discriminant: Jaeger's `operationSampling` strategy. */
   kind: 'perOperation';
   /** Probability for operations not listed, in [0, 1]. */
   defaultSamplingProbability: number;
