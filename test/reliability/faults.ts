@@ -63,14 +63,15 @@ export interface HttpStatusServer {
  * reading the body. 429 and 503 answers carry `Retry-After: <retryAfterSeconds>` (default 1).
  *
  * @param status - HTTP status to answer, e.g. 500, 503, 429
- * @param options - `retryAfterSeconds` for the `Retry-After` header of 429/503
+ * @param options - `retryAfterSeconds` for the `Retry-After` header of 429/503; `echoHeaders`:
+ *   quote every request header in the answer body (as some proxies do in their error pages)
  * @example
  * ```ts
  * const s = await startHttpStatusServer(503);
  * createTracer({ serviceName: 'a', backend: 'zipkin', endpoint: `${s.url}/api/v2/spans` });
  * ```
  */
-export async function startHttpStatusServer(status: number, options: { retryAfterSeconds?: number } = {}): Promise<HttpStatusServer> {
+export async function startHttpStatusServer(status: number, options: { retryAfterSeconds?: number; echoHeaders?: boolean } = {}): Promise<HttpStatusServer> {
   const requestTimes: number[] = [];
   const requests: HttpStatusServer['requests'] = [];
   const server = http.createServer((req, res) => {
@@ -81,7 +82,9 @@ export async function startHttpStatusServer(status: number, options: { retryAfte
       requests.push({ path: req.url ?? '', headers: req.headers, bytes });
       const headers: http.OutgoingHttpHeaders = { 'content-type': 'text/plain' };
       if (status === 429 || status === 503) headers['retry-after'] = String(options.retryAfterSeconds ?? 1);
-      res.writeHead(status, headers).end(`fault stand-in answers ${status}`);
+      // `echoHeaders`: a misconfigured proxy or collector that quotes the request in its error.
+      const body = options.echoHeaders ? `denied: ${JSON.stringify(req.headers)} url=${req.url}` : `fault stand-in answers ${status}`;
+      res.writeHead(status, headers).end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -133,23 +136,31 @@ const OTLP_TRACE_SERVICE: grpc.ServiceDefinition = {
  * through undecoded. Any other path gets grpc-js's own UNIMPLEMENTED.
  *
  * @param code - e.g. `grpc.status.UNAVAILABLE`, `grpc.status.RESOURCE_EXHAUSTED`
- * @param options - `tls`: serve TLS with this key/cert (PEM)
+ * @param options - `tls`: serve TLS with this key/cert (PEM); `echoMetadata`: quote the call's
+ *   metadata in the status details (as a misconfigured gateway might)
  * @example
  * ```ts
  * const s = await startGrpcStatusServer(grpc.status.UNAVAILABLE);
  * createTracer({ serviceName: 'a', backend: 'skywalking', endpoint: s.address });
  * ```
  */
-export async function startGrpcStatusServer(code: grpc.status, options: { tls?: { key: Buffer; cert: Buffer } } = {}): Promise<GrpcStatusServer> {
+export async function startGrpcStatusServer(code: grpc.status, options: { tls?: { key: Buffer; cert: Buffer }; echoMetadata?: boolean } = {}): Promise<GrpcStatusServer> {
   const server = new grpc.Server();
   const calls = new Map<string, number>();
   const metadata: Array<Record<string, string>> = [];
-  const fail = (): grpc.ServerErrorResponse => Object.assign(new Error('fault stand-in'), { code, details: `fault stand-in answers ${grpc.status[code]}`, metadata: new grpc.Metadata() });
+  let lastMetadata = '';
+  const fail = (): grpc.ServerErrorResponse =>
+    Object.assign(new Error('fault stand-in'), {
+      code,
+      details: options.echoMetadata ? `denied: ${lastMetadata}` : `fault stand-in answers ${grpc.status[code]}`,
+      metadata: new grpc.Metadata(),
+    });
   const note = (path: string, md: grpc.Metadata): void => {
     calls.set(path, (calls.get(path) ?? 0) + 1);
     const flat: Record<string, string> = {};
     for (const [k, v] of Object.entries(md.getMap())) flat[k] = String(v);
     metadata.push(flat);
+    lastMetadata = JSON.stringify(flat);
   };
   const identity = (b: Buffer): Buffer => b;
   for (const def of [TraceSegmentReportServiceService as unknown as grpc.ServiceDefinition, ManagementServiceService as unknown as grpc.ServiceDefinition, OTLP_TRACE_SERVICE]) {
