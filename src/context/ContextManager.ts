@@ -12,6 +12,7 @@ const storage = new AsyncLocalStorage<Span>();
 
 /**
  * The active span, or `undefined` outside any traced context.
+ * Never throws.
  *
  * @example
  * ```ts
@@ -47,6 +48,7 @@ export function runWithSpan<A, T>(span: Span, fn: (arg: A) => T, arg: A): T {
 /**
  * Bind `fn` to the current async context (the active span now), so it sees that span
  * whenever it is later called, e.g. from a connection pool's callback queue.
+ * Never throws itself; what the bound function throws reaches its caller unchanged.
  *
  * @example
  * ```ts

@@ -39,6 +39,8 @@ const lazy = new Set<string>();
  * Register a backend under a name (case-insensitive). Adapters call this when imported;
  * `lazyLoader: true` registers a function that returns the factory on first use, so the
  * vendor client is only `require`d when a tracer actually selects that backend.
+ * Registering a name again replaces the earlier factory. Never throws (a lazy loader runs,
+ * and may throw, only in {@link getBackendFactory}).
  *
  * @example
  * ```ts

@@ -79,6 +79,10 @@ function recordGrpcStatus(span: Span, code: number, details: string | undefined)
  * call's metadata (keeping any metadata the caller set). The span ends when the call's
  * status arrives; a non-OK status marks an error. Tags: `rpc.system=grpc`, `rpc.service`,
  * `rpc.method`, `rpc.grpc.status_code`, `peer.service`; peer = `options.peer`.
+ * The interceptor adds no exception of its own to a call (starting the span, tagging and
+ * injecting never throw); the call's errors reach the caller as usual. Throws only when
+ * `@grpc/grpc-js` cannot be `require`d and `options.grpc` is not given.
+ * Spec: OpenTelemetry semantic conventions for RPC/gRPC spans.
  *
  * @param serviceName - logical name of the called service (recorded as the peer's service)
  * @example
@@ -134,6 +138,9 @@ export function addRpcClientTracing(serviceName: string, options?: RpcTracingOpt
  * continues the caller's trace from the metadata (any configured format), is active while
  * your handler runs (unary and all three streaming kinds), and ends when the status is
  * sent; a non-OK status or a cancelled call marks an error. Metadata is passed on unchanged.
+ * Never throws into a call: a tracing failure leaves the call untraced (handler errors are
+ * not swallowed). Throws only when `@grpc/grpc-js` cannot be `require`d and `options.grpc`
+ * is not given. Spec: OpenTelemetry semantic conventions for RPC/gRPC spans.
  *
  * @param serviceName - logical name of this service (recorded as `rpc.service` when the path has none)
  * @example

@@ -20,6 +20,7 @@ type HeaderBag = http.IncomingHttpHeaders | http.OutgoingHttpHeaders | Record<st
  * Remove credentials (`user:password@`) from a URL and replace the values of secret query
  * parameters (the tracer's redact list plus `token`, `password`, `access_token`, …) by
  * `[REDACTED]`. A string that is not a URL is returned with its query redacted the same way.
+ * Never throws.
  *
  * @example
  * ```ts
@@ -210,6 +211,8 @@ function safeName(fn: () => string, fallback: string): string {
  * handlers run inside it), and ends when the response finishes. Records method, path,
  * sanitized URL, route (Express), status code, client address; HTTP ≥ 500 marks an error.
  * Paths in the tracer's `ignorePaths` are passed through untraced.
+ * Never throws: when a span cannot be started the request goes on untraced.
+ * Spec: OpenTelemetry HTTP semantic conventions (`http.request.method`, `url.path`, `http.route`…).
  *
  * @example
  * ```ts
@@ -273,6 +276,8 @@ export function traceHttpHandler(
 /**
  * Koa middleware with the same behaviour as {@link httpServerTracing}: `ctx.req`/`ctx.res`
  * are traced and the downstream middleware runs inside the entry span.
+ * Never throws on its own: when a span cannot be started the request goes on untraced; a
+ * rejection of downstream middleware is recorded on the span and re-thrown.
  *
  * @example
  * ```ts
@@ -357,6 +362,9 @@ export async function tracedFetch(input: string | URL, init?: RequestInit, optio
  * `http.request`/`https.request` with an exit span (see {@link tracedFetch} for the span's
  * shape). The span ends when the response body ends or the request fails. Returns the
  * ClientRequest as `http.request` does; call `.end()` on it as usual.
+ * Throws what `new URL(target)` throws for an unparsable `target` (a `TypeError`, before any
+ * span starts) and whatever `http.request` throws synchronously; network errors arrive as the
+ * request's `error` event (recorded on the span, which then ends).
  *
  * @example
  * ```ts

@@ -335,6 +335,8 @@ export class Tracer implements SpanOwner {
 
   /**
    * Run `fn` with `span` active (see {@link withSpan}).
+   * Whatever `fn` throws (or its promise rejects with) reaches the caller unchanged; the
+   * span is not ended here.
    *
    * @example
    * ```ts
@@ -386,6 +388,7 @@ export class Tracer implements SpanOwner {
 
   /**
    * Start a local (internal) span as a child of the active span.
+   * Never throws (see {@link Tracer.startSpan}); end it with `span.end()`.
    *
    * @example
    * ```ts
@@ -448,6 +451,7 @@ export class Tracer implements SpanOwner {
 
   /**
    * Counters: spans started, finished, exported, dropped, failed export calls, queued now.
+   * Never throws: an exporter whose `droppedSpans()` throws counts 0 there.
    *
    * @example
    * ```ts

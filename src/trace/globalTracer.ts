@@ -74,6 +74,7 @@ export async function shutdown(deadlineMs?: number): Promise<ShutdownResult> {
 
 /**
  * go2sky-style entry span on the default tracer (see {@link Tracer.createEntrySpan}).
+ * Never throws; before `init()` the span is non-recording but still continues the trace.
  *
  * @example
  * ```ts
@@ -90,6 +91,8 @@ export function createEntrySpan(
 
 /**
  * go2sky-style exit span on the default tracer (see {@link Tracer.createExitSpan}).
+ * Never throws (an `inject` callback that throws is ignored); before `init()` the span is
+ * non-recording but still propagates.
  *
  * @example
  * ```ts
@@ -102,6 +105,7 @@ export function createExitSpan(operationName: string, peer: string | Peer, injec
 
 /**
  * Local span on the default tracer (see {@link Tracer.createLocalSpan}).
+ * Never throws; before `init()` the span is non-recording.
  *
  * @example
  * ```ts
