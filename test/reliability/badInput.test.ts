@@ -126,13 +126,15 @@ function fuzzHeaders(r: Rand, allowLatin1: boolean): Record<string, string> {
     const name = pick(r, NAMES);
     h[name] = mutate(r, name, allowLatin1);
   }
+  // tracestate only travels with a valid traceparent: give it one, so it is exercised.
+  if (h.tracestate !== undefined && h.traceparent === undefined) h.traceparent = validValue(r, 'traceparent');
   return h;
 }
 
 const CTL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 const VALID: Record<string, RegExp> = {
   traceparent: /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-0[01]$/,
-  b3: /^(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}(-[01d](-[0-9a-f]{16})?)?$|^[01d]$/,
+  b3: /^(?!0+-)([0-9a-f]{32}|[0-9a-f]{16})-(?!0{16})[0-9a-f]{16}(-[01d](-[0-9a-f]{16})?)?$|^[01d]$/,
   'x-b3-traceid': /^(?!0+$)([0-9a-f]{16}|[0-9a-f]{32})$/,
   'x-b3-spanid': /^(?!0{16})[0-9a-f]{16}$/,
   'x-b3-parentspanid': /^(?!0{16})[0-9a-f]{16}$/,
