@@ -1,47 +1,25 @@
 import type { FinishedSpan, Logger, Resource } from '../../../src';
+import { finishedSpan, spanIdSequence, T0, testResource, type FinishedSpanOverrides } from '../../support/finishedSpan';
 
-/** A resource like the core builds. */
-export const resource: Resource = {
-  serviceName: 'orders',
-  serviceInstance: '123@test-host',
-  hostname: 'test-host',
-  ip: '10.1.2.3',
-  sdkVersion: 'traceandtrace-node-0.1.0',
-  attributes: { region: 'eu-1' },
-};
+/** A resource like the core builds (`orders`, `123@test-host`, `test-host`, `10.1.2.3`, tag `region=eu-1`). */
+export const resource: Resource = testResource();
 
-let seq = 0;
+const nextSpanId = spanIdSequence(0x1000n);
 
-/** A hand-made finished span; any field can be overridden. Times in µs. */
-export function makeSpan(over: Partial<FinishedSpan> = {}): FinishedSpan {
-  seq++;
-  const spanId = (0x1000 + seq).toString(16).padStart(16, '0');
-  return {
+/** A hand-made finished span: local span `op` lasting 250 µs; any field can be overridden. Times in µs. */
+export function makeSpan(over: FinishedSpanOverrides = {}): FinishedSpan {
+  const spanId = nextSpanId();
+  return finishedSpan({
     name: 'op',
     kind: 'local',
     traceId: '0af7651916cd43dd8448eb211c80319c',
     spanId,
-    parentSpanId: undefined,
-    remoteParent: false,
     localRootSpanId: spanId,
-    segmentId: 'seg',
-    segmentSpanIndex: 0,
-    segmentParentIndex: -1,
-    sampled: true,
-    debug: false,
-    startTimeUs: 1_700_000_000_123_456,
-    endTimeUs: 1_700_000_000_123_456 + 250,
-    attributes: {},
-    events: [],
-    status: { code: 'unset' },
-    peer: undefined,
-    layer: 'unknown',
-    component: undefined,
-    baggage: {},
-    remoteParentContext: undefined,
+    startTimeUs: T0,
+    endTimeUs: T0 + 250,
     resource,
     ...over,
-  };
+  });
 }
 
 /**

@@ -2,55 +2,31 @@
  * Hand-made finished spans for the OTLP adapter tests (no core needed).
  */
 import type { FinishedSpan, Resource } from '../../../src';
+import { finishedSpan, spanIdSequence, T0, testResource, type FinishedSpanOverrides } from '../../support/finishedSpan';
 
 /** One process identity shared by the spans below (the OTLP serializers group by resource object). */
-export const RESOURCE: Resource = {
-  serviceName: 'orders',
+export const RESOURCE: Resource = testResource({
   serviceInstance: '4242@test-host',
-  hostname: 'test-host',
-  ip: '10.1.2.3',
-  sdkVersion: 'traceandtrace-node-0.1.0',
   attributes: { region: 'eu-1', 'deployment.environment.name': 'test' },
-};
+});
 
 export const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
-let seq = 0;
 /** A 16-hex span id, different on every call. */
-export function nextSpanId(): string {
-  seq += 1;
-  return (0xa000000000000000n + BigInt(seq)).toString(16);
-}
+export const nextSpanId: () => string = spanIdSequence(0xa000_0000_0000_0000n);
 
-/** A finished span with sensible defaults; `over` replaces any field. */
-export function makeSpan(over: Partial<FinishedSpan> = {}): FinishedSpan {
-  const spanId = over.spanId ?? nextSpanId();
-  return {
+/** A finished span with sensible defaults (local span `op`, 100001 µs); `over` replaces any field. */
+export function makeSpan(over: FinishedSpanOverrides = {}): FinishedSpan {
+  return finishedSpan({
     name: 'op',
     kind: 'local',
     traceId: TRACE_ID,
-    spanId,
-    parentSpanId: undefined,
-    remoteParent: false,
-    localRootSpanId: spanId,
-    segmentId: 'seg',
-    segmentSpanIndex: 0,
-    segmentParentIndex: -1,
-    sampled: true,
-    debug: false,
-    startTimeUs: 1_700_000_000_123_456,
+    spanId: over.spanId ?? nextSpanId(),
+    startTimeUs: T0,
     endTimeUs: 1_700_000_000_223_457,
-    attributes: {},
-    events: [],
-    status: { code: 'unset' },
-    peer: undefined,
-    layer: 'unknown',
-    component: undefined,
-    baggage: {},
-    remoteParentContext: undefined,
     resource: RESOURCE,
     ...over,
-  };
+  });
 }
 
 /**

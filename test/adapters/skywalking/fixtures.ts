@@ -2,53 +2,33 @@
  * Hand-made FinishedSpans for the SkyWalking adapter tests (no core needed).
  */
 import type { FinishedSpan, Resource, SpanContext } from '../../../src';
+import { finishedSpan, spanIdSequence, testResource, type FinishedSpanOverrides } from '../../support/finishedSpan';
 
 /** A resource like the core builds. */
 export function resource(serviceName = 'orders', serviceInstance = 'orders-1@host'): Resource {
-  return {
-    serviceName,
-    serviceInstance,
-    hostname: 'host',
-    ip: '127.0.0.1',
-    sdkVersion: 'traceandtrace-node-0.1.0',
-    attributes: { region: 'eu-1' },
-  };
+  return testResource({ serviceName, serviceInstance, hostname: 'host', ip: '127.0.0.1' });
 }
 
-let counter = 0;
 /** A fresh 16-hex id. */
-export function hexId(): string {
-  counter++;
-  return counter.toString(16).padStart(16, '0');
-}
+export const hexId: () => string = spanIdSequence(0n);
 
-/** Builds one FinishedSpan; unspecified fields get sensible defaults. */
-export function span(overrides: Partial<FinishedSpan> & { segmentId: string; segmentSpanIndex: number }): FinishedSpan {
-  const spanId = overrides.spanId ?? (overrides.segmentSpanIndex === 0 ? overrides.segmentId : hexId());
-  return {
+/**
+ * Builds one FinishedSpan (local span `op`, 10 ms); unspecified fields get sensible defaults: the
+ * segment's first span has the segment id as span id and no parent index, later ones parent index 0.
+ */
+export function span(overrides: FinishedSpanOverrides & { segmentId: string; segmentSpanIndex: number }): FinishedSpan {
+  return finishedSpan({
     name: 'op',
     kind: 'local',
     traceId: '0af7651916cd43dd8448eb211c80319c',
-    spanId,
-    parentSpanId: undefined,
-    remoteParent: false,
+    spanId: overrides.spanId ?? (overrides.segmentSpanIndex === 0 ? overrides.segmentId : hexId()),
     localRootSpanId: overrides.segmentId,
     segmentParentIndex: overrides.segmentSpanIndex === 0 ? -1 : 0,
-    sampled: true,
-    debug: false,
     startTimeUs: 1_700_000_000_000_000,
     endTimeUs: 1_700_000_000_010_000,
-    attributes: {},
-    events: [],
-    status: { code: 'unset' },
-    peer: undefined,
-    layer: 'unknown',
-    component: undefined,
-    baggage: {},
-    remoteParentContext: undefined,
     resource: resource(),
     ...overrides,
-  };
+  });
 }
 
 /** A remote parent context as the sw8 propagator extracts it (describing the caller). */
