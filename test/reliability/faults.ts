@@ -11,7 +11,7 @@
  * | resets every connection    | {@link startFaultProxy} in mode `reset` (TCP RST)                 |
  * | answers after N s          | {@link startFaultProxy} forwarding to the real stand-in with `responseDelayMs` |
  * | killed mid-run / back after an outage | {@link startFaultProxy} `down()` / `up()` on the same port (TCP), {@link startUdpRelay} (UDP) |
- * | TLS                        | {@link generateSelfSignedCert} (`openssl`, into `os.tmpdir()`)    |
+ * | TLS                        | {@link generateSelfSignedCert} (`openssl`, into `os.tmpdir()`), {@link startTlsTerminator} in front of a plain stand-in |
  *
  * Every server here closes every socket on `stop()` so jest exits cleanly.
  *
@@ -24,6 +24,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { TraceSegmentReportServiceService } from 'skywalking-backend-js/lib/proto/language-agent/Tracing_grpc_pb';
 import { ManagementServiceService } from 'skywalking-backend-js/lib/proto/management/Management_grpc_pb';
@@ -411,4 +412,60 @@ export function generateSelfSignedCert(): SelfSignedCert {
     '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
   ], { stdio: 'pipe' });
   return { key: fs.readFileSync(keyPath), cert: fs.readFileSync(certPath), certPath };
+}
+
+/** A TLS terminator in front of a plain-TCP stand-in. */
+export interface TlsTerminator {
+  /** The TLS port. */
+  readonly port: number;
+  /** TLS handshakes that completed. */
+  readonly handshakes: () => number;
+  /** TLS connections that failed (e.g. the client did not trust the certificate). */
+  readonly failures: () => number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Terminate TLS on 127.0.0.1:0 with `key`/`cert` and relay the clear bytes to `targetPort`, so
+ * a stand-in that only speaks plain HTTP (the Zipkin and Jaeger collector stand-ins) can be
+ * reached over HTTPS.
+ *
+ * @example
+ * ```ts
+ * const t = await startTlsTerminator(zipkin.port, generateSelfSignedCert());
+ * createTracer({ ..., endpoint: `https://127.0.0.1:${t.port}/api/v2/spans`, reporter: { tls: { ca: cert } } });
+ * ```
+ */
+export async function startTlsTerminator(targetPort: number, material: { key: Buffer; cert: Buffer }): Promise<TlsTerminator> {
+  let handshakes = 0;
+  let failures = 0;
+  const sockets = new Set<net.Socket>();
+  const track = (s: net.Socket): void => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => undefined);
+  };
+  const server = tls.createServer({ key: material.key, cert: material.cert }, (clear) => {
+    handshakes++;
+    track(clear);
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    track(upstream);
+    clear.pipe(upstream).pipe(clear);
+    clear.on('close', () => upstream.destroy());
+    upstream.on('close', () => clear.destroy());
+  });
+  server.on('tlsClientError', () => failures++);
+  server.on('connection', (s: net.Socket) => track(s));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    handshakes: () => handshakes,
+    failures: () => failures,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  };
 }
