@@ -4,10 +4,10 @@
  * with the `jaeger` backend call each other over real HTTP; the traces join.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { initTracer, opentracing, type JaegerTracer, type Reporter } from 'jaeger-client';
 import { createTracer, type Tracer } from '../../../src';
 import '../../../adapters/jaeger';
+import { httpGet as get, listen } from '../../support/http';
 import { startJaegerCollector, type CollectorStandIn } from './standins';
 
 /** jaeger-client's SpanContext, with the getters its typings omit. */
@@ -35,25 +35,6 @@ class MemoryReporter implements Reporter {
 
 const quietLogger = { info: (): void => undefined, error: (): void => undefined };
 const pad = (hex: string, n: number): string => hex.padStart(n, '0');
-
-function listen(server: http.Server): Promise<string> {
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
-  );
-}
-
-function get(url: string, headers: Record<string, string>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { headers, agent: false }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve(body));
-      })
-      .on('error', reject);
-  });
-}
 
 function closeServer(server: http.Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
@@ -84,7 +65,7 @@ describe('jaeger-client ⇄ traceandtrace interop', () => {
       const span = ours.startSpan('GET /orders', { kind: 'entry', parent: ours.extract(req.headers) ?? null });
       res.end(JSON.stringify({ user: span.context().baggage.user ?? null }), () => span.end());
     });
-    const url = await listen(server);
+    const url = `http://127.0.0.1:${await listen(server)}`;
 
     const client = peer.startSpan('call orders', { tags: { [opentracing.Tags.SPAN_KIND]: 'client' } });
     client.setBaggageItem('user', 'ann');
@@ -122,7 +103,7 @@ describe('jaeger-client ⇄ traceandtrace interop', () => {
       span.finish();
       res.end('ok');
     });
-    const url = await listen(server);
+    const url = `http://127.0.0.1:${await listen(server)}`;
 
     const root = ours.startSpan('checkout', { kind: 'entry', parent: null });
     const headers: Record<string, string> = {};
@@ -165,7 +146,7 @@ describe('jaeger-client ⇄ traceandtrace interop', () => {
       span.end();
       res.end('ok');
     });
-    const url = await listen(server);
+    const url = `http://127.0.0.1:${await listen(server)}`;
     const client = peer.startSpan('debug call');
     const headers: Record<string, string> = {};
     peer.inject(client, opentracing.FORMAT_HTTP_HEADERS, headers);

@@ -5,9 +5,9 @@
  * while the endpoint is down. Only what reaches the collector stand-in is asserted.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createTracer } from '../../../src';
 import '../../../adapters/jaeger';
+import { deadPort, listen } from '../../support/http';
 import { deferCleanups } from './fixtures';
 import { startJaegerCollector } from './standins';
 
@@ -45,9 +45,8 @@ describe('jaeger backend with the remote sampler', () => {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(STRATEGY), () => served++);
     });
-    await new Promise<void>((r) => sampling.listen(0, '127.0.0.1', r));
+    const port = await listen(sampling);
     defer(() => new Promise<void>((r) => sampling.close(() => r())));
-    const port = (sampling.address() as AddressInfo).port;
     const tracer = createTracer({
       serviceName: 'orders',
       backend: 'jaeger',
@@ -75,10 +74,7 @@ describe('jaeger backend with the remote sampler', () => {
   it('falls back to the initial sampler while the sampling endpoint is down', async () => {
     const collector = await startJaegerCollector();
     defer(() => collector.stop());
-    const dead = http.createServer();
-    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
-    const port = (dead.address() as AddressInfo).port;
-    await new Promise<void>((r) => dead.close(() => r()));
+    const port = await deadPort();
     const tracer = createTracer({
       serviceName: 'orders',
       backend: 'jaeger',

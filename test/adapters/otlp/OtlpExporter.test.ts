@@ -1,6 +1,6 @@
-import * as net from 'node:net';
 import { OtlpExporter } from '../../../adapters/otlp';
 import type { ExportError, FinishedSpan } from '../../../src';
+import { deadPort } from '../../support/http';
 import { sampleTrace, makeSpan, RESOURCE, TRACE_ID } from './spans';
 import { startGrpcStandIn, startHttpStandIn, type DecodedSpan, type OtlpStandIn } from './standin';
 
@@ -16,15 +16,6 @@ function byName(spans: DecodedSpan[], name: string): DecodedSpan {
   const s = spans.find((x) => x.name === name);
   if (!s) throw new Error(`no span ${name} among ${spans.map((x) => x.name).join(', ')}`);
   return s;
-}
-
-/** A port nothing listens on (bound, then closed). */
-async function deadPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 async function rejection(p: Promise<unknown>): Promise<ExportError> {

@@ -24,7 +24,9 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import '../../../adapters/otlp';
-import { createTracer, traceHttpHandler, tracedFetch, type Tracer } from '../../../src';
+import { createTracer, type Tracer } from '../../../src';
+import { closeServer as close, listen } from '../../support/http';
+import { startRelay } from '../../support/relay';
 import { startHttpStandIn, type DecodedSpan, type OtlpStandIn } from './standin';
 
 interface Peer {
@@ -56,8 +58,7 @@ async function startPeer(): Promise<Peer> {
       span.end();
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const leafUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/leaf`;
+  const leafUrl = `http://127.0.0.1:${await listen(server)}/leaf`;
   return { tracer, provider, memory, server, leafUrl, seenHeaders };
 }
 
@@ -87,24 +88,8 @@ async function peerReport(peer: Peer, standIn: OtlpStandIn): Promise<void> {
 
 async function startOurs(standIn: OtlpStandIn, peer: Peer): Promise<{ tracer: Tracer; server: http.Server; url: string }> {
   const tracer = createTracer({ serviceName: 'ours', backend: 'otlp', endpoint: standIn.endpoint, reporter: { flushInterval: 50 } });
-  const server = http.createServer(
-    traceHttpHandler(
-      async (_req, res) => {
-        const r = await tracedFetch(peer.leafUrl, undefined, { tracer });
-        res.end(`relayed ${await r.text()}`);
-      },
-      { tracer },
-    ),
-  );
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { tracer, server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/relay` };
+  return { tracer, ...(await startRelay(tracer, peer.leafUrl)) };
 }
-
-const close = (s: http.Server): Promise<void> =>
-  new Promise((r) => {
-    s.closeAllConnections();
-    s.close(() => r());
-  });
 
 describe('OpenTelemetry SDK peer ↔ traceandtrace (otlp backend) over W3C trace context', () => {
   let standIn: OtlpStandIn;

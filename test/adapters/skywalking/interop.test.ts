@@ -6,29 +6,12 @@
  * one trace id) both ways.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { RefType, SpanType } from 'skywalking-backend-js/lib/proto/language-agent/Tracing_pb';
 import { createTracer, type Tracer } from '../../../src';
 import '../../../adapters/skywalking';
 import { AGENT_SERVICE, Component, ContextCarrier, ContextManager, SpanLayer, startAgentReporter, type AgentReporter } from './agentPeer';
+import { httpGet as get, listen } from '../../support/http';
 import { startOapStandIn, type OapStandIn } from './standin';
-
-function listen(server: http.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
-}
-
-function get(url: string, headers: Record<string, string>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { headers, agent: false }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve(body));
-      })
-      .on('error', reject);
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

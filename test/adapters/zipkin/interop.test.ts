@@ -15,6 +15,8 @@ import * as http from 'node:http';
 import { ExplicitContext, BatchRecorder, Instrumentation, jsonEncoder, model, option, Tracer as ZipkinTracer, type TraceId } from 'zipkin';
 import '../../../adapters/zipkin/zipkinTypes';
 import { createTracer, traceHttpHandler, tracedFetch, type Tracer } from '../../../src';
+import { closeServer as close, listen } from '../../support/http';
+import { startRelay } from '../../support/relay';
 import { startZipkinStandIn, type ZipkinStandIn, type ZipkinV2Span } from './standin';
 
 type Mode = 'multi' | 'single';
@@ -77,9 +79,9 @@ async function startPeer(options: { traceId128Bit: boolean; supportsJoin: boolea
       });
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = await listen(server);
   peer.server = server;
-  peer.leafUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/leaf`;
+  peer.leafUrl = `http://127.0.0.1:${port}/leaf`;
   return peer;
 }
 
@@ -113,24 +115,8 @@ async function startOurs(z: ZipkinStandIn, peer: Peer, mode: Mode): Promise<{ tr
     // multi: the backend's default (inject X-B3-*); single: inject only `b3`.
     ...(mode === 'single' ? { propagation: { inject: ['b3'], extract: ['b3multi', 'b3'] } } : {}),
   });
-  const server = http.createServer(
-    traceHttpHandler(
-      async (_req, res) => {
-        const r = await tracedFetch(peer.leafUrl, undefined, { tracer });
-        res.end(`relayed ${await r.text()}`);
-      },
-      { tracer },
-    ),
-  );
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { tracer, server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/relay` };
+  return { tracer, ...(await startRelay(tracer, peer.leafUrl)) };
 }
-
-const close = (s: http.Server): Promise<void> =>
-  new Promise((r) => {
-    s.closeAllConnections();
-    s.close(() => r());
-  });
 
 describe.each([
   ['multi', false],
@@ -220,7 +206,7 @@ describe('sampling decisions cross the B3 boundary', () => {
     const peer = await startPeer({ traceId128Bit: false, supportsJoin: false });
     const tracer = createTracer({ serviceName: 'ours', backend: 'zipkin', endpoint: z.url, sampler: { type: 'const', param: 0 }, reporter: { flushInterval: 50 } });
     const server = http.createServer(traceHttpHandler((_req, res) => res.end('ok'), { tracer }));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = await listen(server);
     try {
       // ours (const 0) → peer: X-B3-Sampled: 0 arrives and the peer records nothing.
       const res = await tracer.startActiveSpan('call-peer', {}, () => tracedFetch(peer.leafUrl, undefined, { tracer }));
@@ -233,11 +219,11 @@ describe('sampling decisions cross the B3 boundary', () => {
       const sampledOut = new Instrumentation.HttpClient({ tracer: peer.tracer, remoteServiceName: 'ours' });
       const headers = peer.tracer.scoped(() => {
         peer.tracer.setId(peer.tracer.createRootId(new option.Some(false)));
-        return sampledOut.recordRequest({ headers: {} as Record<string, string> }, `http://127.0.0.1:${(server.address() as { port: number }).port}/`, 'GET').headers as unknown as Record<string, string>;
+        return sampledOut.recordRequest({ headers: {} as Record<string, string> }, `http://127.0.0.1:${port}/`, 'GET').headers as unknown as Record<string, string>;
       });
       expect(headers['X-B3-Sampled']).toBe('0');
-      await (await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/`, { headers })).text();
-      const { status } = await peerCall(peer, `http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+      await (await fetch(`http://127.0.0.1:${port}/`, { headers })).text();
+      const { status } = await peerCall(peer, `http://127.0.0.1:${port}/`);
       expect(status).toBe(200);
       await tracer.flush();
       await peerReport(peer, z);
