@@ -1,5 +1,4 @@
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Metadata } from '@grpc/grpc-js';
 import {
   functionGetter,
@@ -14,15 +13,10 @@ import {
 } from '../../../src/propagation/carriers';
 import { createPropagator } from '../../../src/propagation/createPropagator';
 import type { SpanContext } from '../../../src/api/types';
+import { listen } from '../../support/http';
+import { exampleContext } from './helpers';
 
-const ctx: SpanContext = {
-  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-  spanId: '00f067aa0ba902b7',
-  parentSpanId: '05e3ac9a4f6e3b90',
-  sampled: true,
-  debug: false,
-  baggage: { user: 'ann lee', tenant: 'acme' },
-};
+const ctx: SpanContext = exampleContext({ user: 'ann lee', tenant: 'acme' });
 const all = createPropagator(['w3c', 'b3', 'b3multi', 'jaeger', 'sw8']);
 
 describe('headerGetter / headerSetter', () => {
@@ -123,8 +117,7 @@ describe('node:http over a real loopback socket', () => {
       seen = all.extract(req.headers, headerGetter);
       res.end('ok');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const port = await listen(server);
     try {
       await new Promise<void>((resolve, reject) => {
         const req = http.request({ host: '127.0.0.1', port, path: '/', method: 'GET' }, (res) => {

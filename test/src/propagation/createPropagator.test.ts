@@ -1,16 +1,9 @@
 import { createPropagator, isPropagationFormat } from '../../../src/propagation/createPropagator';
 import { headerGetter } from '../../../src/propagation/carriers';
 import type { PropagationFormat, SpanContext } from '../../../src/api/types';
-import { headersProblem, recordGetter, recordSetter } from './helpers';
+import { exampleContext, headersProblem, recordGetter, recordSetter } from './helpers';
 
-const ctx: SpanContext = {
-  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-  spanId: '00f067aa0ba902b7',
-  parentSpanId: '05e3ac9a4f6e3b90',
-  sampled: true,
-  debug: false,
-  baggage: { user: 'ann' },
-};
+const ctx: SpanContext = exampleContext({ user: 'ann' });
 
 const injected = (formats: PropagationFormat[]): Record<string, string> => {
   const out: Record<string, string> = {};

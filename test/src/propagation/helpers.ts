@@ -6,15 +6,15 @@ import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { SpanContext } from '../../../src/api/types';
 
 /** mulberry32: a small deterministic PRNG returning floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+export { mulberry32 as prng } from '../../support/prng';
+
+/**
+ * The context the carrier/format tests inject: the W3C Trace Context example ids
+ * (trace `4bf92f35…4736`, span `00f067aa0ba902b7`) with parent `05e3ac9a4f6e3b90`, sampled,
+ * not debug, and the given baggage.
+ */
+export function exampleContext(baggage: Record<string, string>): SpanContext {
+  return { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', parentSpanId: '05e3ac9a4f6e3b90', sampled: true, debug: false, baggage };
 }
 
 /** Random lower-case hex string of `n` characters, never all zeros. */

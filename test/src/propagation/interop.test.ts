@@ -12,6 +12,7 @@ import ID from 'skywalking-backend-js/lib/trace/ID';
 import { createPropagator } from '../../../src/propagation/createPropagator';
 import { headerGetter, headerSetter } from '../../../src/propagation/carriers';
 import type { SpanContext } from '../../../src/api/types';
+import { exampleContext } from './helpers';
 
 /** The parts of jaeger-client used here (its @types package does not declare these classes). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,14 +22,7 @@ const jaegerClient = require('jaeger-client') as {
   ConstSampler: new (decision: boolean) => unknown;
 };
 
-const ctx: SpanContext = {
-  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-  spanId: '00f067aa0ba902b7',
-  parentSpanId: '05e3ac9a4f6e3b90',
-  sampled: true,
-  debug: false,
-  baggage: { user: 'ann lee', city: 'München' },
-};
+const ctx: SpanContext = exampleContext({ user: 'ann lee', city: 'München' });
 const inject = (formats: Parameters<typeof createPropagator>[0], c: SpanContext = ctx): Record<string, string> => {
   const out: Record<string, string> = {};
   createPropagator(formats).inject(c, out, headerSetter);

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { PerOperationSampler } from '../../../src/sampling/PerOperationSampler';
 import { ProbabilisticSampler } from '../../../src/sampling/ProbabilisticSampler';
 import { RateLimitingSampler } from '../../../src/sampling/RateLimitingSampler';
 import { RemoteSampler } from '../../../src/sampling/RemoteSampler';
+import { closeServer, listen } from '../../support/http';
 import { recordingLogger, traceIds } from './helpers';
 
 type Mode = { kind: 'json'; body: unknown } | { kind: 'status'; code: number } | { kind: 'raw'; body: string } | { kind: 'hang' };
@@ -28,13 +28,11 @@ class StrategyServer {
   });
   url = '';
   async start(): Promise<this> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/sampling`;
+    this.url = `http://127.0.0.1:${await listen(this.server)}/sampling`;
     return this;
   }
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    await closeServer(this.server);
   }
 }
 

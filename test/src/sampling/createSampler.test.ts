@@ -1,11 +1,11 @@
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Sampler } from '../../../src/api/types';
 import { ConfigError } from '../../../src/config/ConfigError';
 import { createSampler } from '../../../src/sampling/createSampler';
 import { FunctionSampler } from '../../../src/sampling/FunctionSampler';
 import { ParentBasedSampler } from '../../../src/sampling/ParentBasedSampler';
 import { RemoteSampler } from '../../../src/sampling/RemoteSampler';
+import { listen } from '../../support/http';
 import { recordingLogger, remoteParent, traceIds } from './helpers';
 
 const opts = { serviceName: 'orders', logger: recordingLogger() };
@@ -50,8 +50,7 @@ describe('createSampler', () => {
       urls.push(req.url ?? '');
       res.end(JSON.stringify({ strategyType: 0, probabilisticSampling: { samplingRate: 1 } }));
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as AddressInfo).port;
+    const port = await listen(server);
     const s = createSampler(
       { type: 'remote', param: 0, samplingEndpoint: `http://127.0.0.1:${port}/sampling`, refreshInterval: 60000 },
       opts,

@@ -1,16 +1,8 @@
 import type { Logger, SpanContext } from '../../../src/api/types';
+import { mulberry32 } from '../../support/prng';
 
 /** Deterministic PRNG (mulberry32) so sampling-rate tests are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 /** `n` random 32-hex trace ids from a seeded generator. */
 export function traceIds(n: number, seed = 42): string[] {

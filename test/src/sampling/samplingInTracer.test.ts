@@ -4,8 +4,8 @@
  * Jaeger remote sampling against a stand-in strategy server.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createTracer, MemoryExporter, ParentBasedSampler, RemoteSampler, type Tracer } from '../../../src';
+import { listen } from '../../support/http';
 
 const tracers: Tracer[] = [];
 function tracer(sampler: Parameters<typeof createTracer>[0]['sampler']): Tracer {
@@ -92,9 +92,9 @@ describe('samplers inside a tracer', () => {
         }),
       );
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = await listen(server);
     try {
-      const t = tracer({ type: 'remote', param: 1, samplingEndpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sampling`, refreshInterval: 60000 });
+      const t = tracer({ type: 'remote', param: 1, samplingEndpoint: `http://127.0.0.1:${port}/sampling`, refreshInterval: 60000 });
       const remote = (t.sampler as ParentBasedSampler).root as RemoteSampler;
       expect(remote).toBeInstanceOf(RemoteSampler);
       await remote.fetchNow();
