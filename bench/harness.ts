@@ -1,7 +1,7 @@
 /**
  * The interleaving round runner: every implementation runs once per round, in a fixed
- * order (A B C, A B C, …), after warm-up runs that are not recorded, with a full GC before
- * each run when node was started with `--expose-gc`.
+ * order (A B C, A B C, …), after warm-up rounds that are not recorded; the event loop is let
+ * turn between runs (optionally with a full GC).
  *
  * @packageDocumentation
  */
@@ -31,6 +31,12 @@ export interface InterleaveOptions {
   warmup: number;
   /** Progress output, e.g. `process.stderr.write`. */
   progress?: (line: string) => void;
+  /**
+   * Full GC before each run (default false). Measured here: a full GC right before a timed
+   * run makes the next ~10^4 spans 2–4× slower (heap regrowth, code flushing), so the timing
+   * sections leave it off and warm each case up instead; the heap section runs its own GCs.
+   */
+  gc?: boolean;
 }
 
 /**
@@ -85,7 +91,7 @@ export async function interleave(cases: readonly RoundCase[], options: Interleav
     for (const c of cases) {
       if (dead.has(c.name)) continue;
       await settle();
-      fullGc();
+      if (options.gc) fullGc();
       try {
         const m = await c.round();
         if (!recording) continue;

@@ -88,7 +88,7 @@ export async function benchHeap(ctx: BenchContext): Promise<void> {
     available.push(heapRound(label, make));
   }
   const rounds = ROUNDS.quick;
-  const res = await interleave(available, { rounds, warmup: 0, progress: ctx.progress });
+  const res = await interleave(available, { rounds, warmup: 0, progress: ctx.progress, gc: true });
   ctx.results.addTable({
     id: 'heap',
     title: `3. Heap retained per queued span, bytes (median (min–max) of ${rounds} rounds × ${SPANS.toLocaleString('en-US')} spans, after GC)`,
