@@ -47,6 +47,8 @@ interface PreparedFault {
    * retry then sends it again — at-least-once). Spans queued during the outage may not repeat.
    */
   ackLostIds?: () => ReadonlySet<string>;
+  /** Export requests the fault collector received (to check each failed attempt is one request: no hidden retries). */
+  attempts?: () => number;
   shutdownDeadlineMs: number;
   cleanup(): Promise<void>;
 }
@@ -100,7 +102,7 @@ export const FAULTS: readonly FaultCase[] = [
     applies: (t) => t === 'http',
     async prepare(b) {
       const s = await startHttpStatusServer(status, { retryAfterSeconds: 1 });
-      return { config: withReporter(deadEndpoint(b, s.port), FAST), expectation: 'none-delivered', shutdownDeadlineMs: 1000, cleanup: () => s.stop() };
+      return { config: withReporter(deadEndpoint(b, s.port), FAST), expectation: 'none-delivered', shutdownDeadlineMs: 1000, attempts: () => s.requests.length, cleanup: () => s.stop() };
     },
   })),
   ...[grpc.status.UNAVAILABLE, grpc.status.RESOURCE_EXHAUSTED].map((code): FaultCase => ({
@@ -108,7 +110,14 @@ export const FAULTS: readonly FaultCase[] = [
     applies: (t) => t === 'grpc',
     async prepare(b) {
       const s = await startGrpcStatusServer(code);
-      return { config: withReporter(deadEndpoint(b, s.port), FAST), expectation: 'none-delivered', shutdownDeadlineMs: 1000, cleanup: () => s.stop() };
+      const exportPaths = ['/skywalking.v3.TraceSegmentReportService/collect', '/opentelemetry.proto.collector.trace.v1.TraceService/Export'];
+      return {
+        config: withReporter(deadEndpoint(b, s.port), FAST),
+        expectation: 'none-delivered',
+        shutdownDeadlineMs: 1000,
+        attempts: () => exportPaths.reduce((n, p) => n + (s.calls.get(p) ?? 0), 0),
+        cleanup: () => s.stop(),
+      };
     },
   })),
   {
@@ -306,6 +315,7 @@ export function runMatrix(group: string, labels: readonly string[]): void {
           const logs = captureLogs();
           let run: AppRunResult;
           let received: ReceivedSpan[] | undefined;
+          let attempts: number | undefined;
           try {
             run = await runTracedApp((service) => ({ ...prepared.config, logger: logs.logger(service) }), {
               requests: REQUESTS,
@@ -319,6 +329,7 @@ export function runMatrix(group: string, labels: readonly string[]): void {
             if (prepared.duplicatesPossible) await new Promise((r) => setTimeout(r, 300));
           } finally {
             received = prepared.standIn ? prepared.standIn.received() : undefined;
+            attempts = prepared.attempts?.();
             await prepared.cleanup();
           }
           if (fault.name === 'healthy') healthy.set(label, run);
@@ -392,6 +403,18 @@ export function runMatrix(group: string, labels: readonly string[]): void {
             if (b.transport !== 'udp' && defect?.check !== 'exported-means-delivered') expect(ids.distinct).toBeGreaterThanOrEqual(run.stats.exported);
           }
           if (prepared.expectation !== 'all-delivered' && prepared.expectation !== 'accounted') expect(run.stats.dropped).toBeGreaterThan(0);
+          // Each failed export attempt is exactly one request to the collector: retries are the
+          // pipeline's (bounded, counted in exportErrors), none hidden inside an adapter.
+          // (SkyWalking's exporter also sends its own segment buffer at flush/shutdown: at most two
+          // such calls per tracer — shutdown's flush and the exporter's own — 8 for the chain.)
+          if (attempts !== undefined) {
+            if (label === 'skywalking') {
+              expect(attempts).toBeGreaterThanOrEqual(run.stats.exportErrors);
+              expect(attempts).toBeLessThanOrEqual(run.stats.exportErrors + 8);
+            } else {
+              expect(attempts).toBe(run.stats.exportErrors);
+            }
+          }
           // 4. Warnings rate-limited, and there are some when spans were dropped.
           expect(excessWarnings(logs.lines, run.requestPhaseMs + run.shutdownMs)).toEqual([]);
           if (run.stats.dropped > 0) expect(warnLines.length).toBeGreaterThan(0);
