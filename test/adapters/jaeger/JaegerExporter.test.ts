@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { ExportError, FinishedSpan } from '../../../src';
 import { JaegerExporter } from '../../../adapters/jaeger/JaegerExporter';
+import { listen } from '../../support/http';
 import { deferCleanups, makeSpan, recordingLogger, resource } from './fixtures';
 import { startJaegerAgent, startJaegerCollector, type AgentStandIn, type CollectorStandIn, type DecodedSpan } from './standins';
 
@@ -233,12 +233,11 @@ describe('JaegerExporter with a dead or hanging collector', () => {
     const sockets = new Set<import('node:net').Socket>();
     const server = http.createServer(() => undefined);
     server.on('connection', (s) => sockets.add(s));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = await listen(server);
     defer(() => {
       for (const s of sockets) s.destroy();
       return new Promise<void>((r) => server.close(() => r()));
     });
-    const { port } = server.address() as AddressInfo;
     const exporter = new JaegerExporter({ resource, endpoint: `http://127.0.0.1:${port}/api/traces`, reporter: { timeout: 200 } });
     defer(() => exporter.shutdown());
     await expect(exporter.export([makeSpan()])).rejects.toMatchObject({ retryable: true, message: expect.stringContaining('timed out') });

@@ -11,9 +11,9 @@ import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { BackendHarness, ReceivedSpan, RunningStandIn } from '../../conformance/harness';
+import { listen } from '../../support/http';
 
 interface ThriftRW<T> {
   fromBuffer(buffer: Buffer): { err: Error | null; value: T };
@@ -261,8 +261,7 @@ export async function startJaegerCollector(
     });
   };
   const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server);
   return {
     url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}/api/traces`,
     spans,

@@ -13,6 +13,7 @@ import * as zlib from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import type { BackendHarness, ReceivedSpan, RunningStandIn } from '../../conformance/harness';
 import '../../../adapters/otlp';
+import { listen } from '../../support/http';
 
 /** The subset of a protobufjs static message class the stand-ins use. */
 interface MessageClass {
@@ -300,8 +301,7 @@ export async function startHttpStandIn(options: { tls?: StandInTls } = {}): Prom
   const server: http.Server = options.tls
     ? (require('node:https') as typeof import('node:https')).createServer({ key: options.tls.key, cert: options.tls.cert }, handler)
     : http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
+  const port = await listen(server);
   return {
     ...state.api,
     endpoint: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,

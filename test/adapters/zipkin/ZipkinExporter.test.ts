@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ZipkinExporter } from '../../../adapters/zipkin/ZipkinExporter';
 import type { ExportError, Logger } from '../../../src';
+import { closeServer, listen } from '../../support/http';
 import { makeSpan, T0 } from './fixtures';
 import { startZipkinStandIn, type ZipkinStandIn } from './standin';
 
@@ -200,9 +201,8 @@ describe('ZipkinExporter → Zipkin stand-in', () => {
         res.end('Expected a string but was NUMBER at path $[0].tags.x');
       });
     });
-    await new Promise<void>((r) => bad.listen(0, '127.0.0.1', r));
+    const port = await listen(bad);
     try {
-      const port = (bad.address() as { port: number }).port;
       const err = (await exporter({ url: `http://127.0.0.1:${port}/api/v2/spans` })
         .export([makeSpan()])
         .catch((e: unknown) => e)) as ExportError;
@@ -210,8 +210,7 @@ describe('ZipkinExporter → Zipkin stand-in', () => {
       expect(err.message).toContain('400');
       expect(err.message).toContain('Expected a string but was NUMBER');
     } finally {
-      bad.closeAllConnections();
-      await new Promise((r) => bad.close(r));
+      await closeServer(bad);
     }
   });
 

@@ -30,6 +30,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import type { BackendHarness, ReceivedSpan, RunningStandIn } from '../../conformance/harness';
 import '../../../adapters/zipkin';
+import { listen } from '../../support/http';
 
 /** A Zipkin v2 endpoint as it arrives on the wire. */
 export interface ZipkinEndpoint {
@@ -305,8 +306,7 @@ export async function startZipkinStandIn(initialMode: StandInMode = 'ok', tls?: 
     });
   };
   const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, handler) : http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
+  const port = await listen(server);
   return {
     url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/api/v2/spans`,
     port,
