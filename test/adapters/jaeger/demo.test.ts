@@ -6,9 +6,8 @@
  */
 import '../../../adapters/jaeger';
 import { startDemoChain, type DemoChain } from '../../../examples/http-to-grpc/chain';
+import { silentLogger as silent } from '../../support/logger';
 import { startJaegerCollector, type CollectorStandIn, type DecodedSpan } from './standins';
-
-const silent = { debug: (): void => undefined, info: (): void => undefined, warn: (): void => undefined, error: (): void => undefined };
 
 describe('demo chain → jaeger collector (HTTP, Thrift binary)', () => {
   let collector: CollectorStandIn;

@@ -1,8 +1,7 @@
-import { getBackendFactory, type Logger } from '../../../src';
+import { getBackendFactory } from '../../../src';
 import { JaegerExporter, jaegerBackend } from '../../../adapters/jaeger';
+import { silentLogger as logger } from '../../support/logger';
 import { resource } from './fixtures';
-
-const logger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('jaegerBackend', () => {
   it('registers itself as "jaeger" on import', () => {

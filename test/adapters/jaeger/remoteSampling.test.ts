@@ -8,12 +8,11 @@ import * as http from 'node:http';
 import { createTracer } from '../../../src';
 import '../../../adapters/jaeger';
 import { deadPort, listen } from '../../support/http';
+import { silentLogger as silent } from '../../support/logger';
 import { deferCleanups } from './fixtures';
 import { startJaegerCollector } from './standins';
 
 const defer = deferCleanups();
-
-const silent = { debug: (): void => undefined, info: (): void => undefined, warn: (): void => undefined, error: (): void => undefined };
 
 /** Jaeger's sampling-manager JSON: per-operation probabilities, default 0, no lower bound. */
 const STRATEGY = {

@@ -4,12 +4,11 @@
  */
 import { createTracer } from '../../../src';
 import '../../../adapters/jaeger';
+import { silentLogger as silent } from '../../support/logger';
 import { deferCleanups } from './fixtures';
 import { startJaegerAgent, startJaegerCollector } from './standins';
 
 const defer = deferCleanups();
-
-const silent = { debug: (): void => undefined, info: (): void => undefined, warn: (): void => undefined, error: (): void => undefined };
 
 describe('createTracer({ backend: "jaeger" })', () => {
   it('flush() delivers every queued span over HTTP with basic auth, in several batches', async () => {

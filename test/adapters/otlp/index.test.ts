@@ -8,13 +8,13 @@ import {
   createTracer,
   getBackendFactory,
   mergeConfig,
-  type Logger,
   type TracerConfig,
 } from '../../../src';
+import { listen } from '../../support/http';
+import { silentLogger as quiet } from '../../support/logger';
 import { makeSpan, RESOURCE } from './spans';
 import { startGrpcStandIn, startHttpStandIn, type OtlpStandIn } from './standin';
 
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const TLS = {
   key: fs.readFileSync(path.join(__dirname, 'tls', 'key.pem')),
   cert: fs.readFileSync(path.join(__dirname, 'tls', 'cert.pem')),
@@ -165,8 +165,7 @@ describe('OtlpExporter transport details', () => {
       sockets.push(s);
       s.resume();
     });
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const port = (silent.address() as net.AddressInfo).port;
+    const port = await listen(silent);
     const exporter = new OtlpExporter({ endpoint: `http://127.0.0.1:${port}`, timeoutMs: 200 });
     await expect(exporter.export([makeSpan()])).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/timed out/) });
     await exporter.shutdown();

@@ -1,9 +1,8 @@
-import { ConfigError, getBackendFactory, type Logger } from '../../../src';
+import { ConfigError, getBackendFactory } from '../../../src';
 import { skywalkingBackend, SkyWalkingExporter, parseSkyWalkingEndpoint } from '../../../adapters/skywalking';
+import { silentLogger as logger } from '../../support/logger';
 import { resource, span } from './fixtures';
 import { startOapStandIn } from './standin';
-
-const logger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 describe('skywalking backend', () => {
   it('registers itself as "skywalking" on import', () => {

@@ -1,9 +1,8 @@
 import { zipkinBackend, zipkinUrl, ZipkinExporter } from '../../../adapters/zipkin';
-import { ConfigError, getBackendFactory, type Logger, type TracerConfig } from '../../../src';
+import { ConfigError, getBackendFactory, type TracerConfig } from '../../../src';
+import { silentLogger as logger } from '../../support/logger';
 import { makeSpan, resource } from './fixtures';
 import { startZipkinStandIn } from './standin';
-
-const logger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 describe('zipkin backend factory', () => {
   test('importing the adapter registers it as "zipkin" (any case)', () => {

@@ -4,9 +4,8 @@
  * shutdown() returns with its deadline.
  */
 import { createTracer, type Tracer } from '../../../src';
+import { silentLogger as quietLogger } from '../../support/logger';
 import { startZipkinStandIn, type ZipkinStandIn } from './standin';
-
-const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 function endSpans(tracer: Tracer, n: number): void {
   for (let i = 0; i < n; i++) {
