@@ -5,7 +5,7 @@
  * while the endpoint is down. Only what reaches the collector stand-in is asserted.
  */
 import * as http from 'node:http';
-import { createTracer } from '../../../src';
+import { createTracer, type Tracer } from '../../../src';
 import '../../../adapters/jaeger';
 import { deadPort, listen } from '../../support/http';
 import { silentLogger as silent } from '../../support/logger';
@@ -33,6 +33,22 @@ async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
   }
 }
 
+/**
+ * A tracer with the jaeger backend reporting to `collectorUrl`, its remote sampler (initial
+ * probability 1) polling `http://127.0.0.1:<samplingPort>/sampling`; shut down after the test.
+ */
+function remoteSampledTracer(collectorUrl: string, samplingPort: number): Tracer {
+  const tracer = createTracer({
+    serviceName: 'orders',
+    backend: 'jaeger',
+    endpoint: collectorUrl,
+    sampler: { type: 'remote', param: 1, samplingEndpoint: `http://127.0.0.1:${samplingPort}/sampling`, refreshInterval: 60000 },
+    logger: silent,
+  });
+  defer(() => tracer.shutdown());
+  return tracer;
+}
+
 describe('jaeger backend with the remote sampler', () => {
   it('applies per-operation probabilities served by the sampling endpoint', async () => {
     const collector = await startJaegerCollector();
@@ -46,14 +62,7 @@ describe('jaeger backend with the remote sampler', () => {
     });
     const port = await listen(sampling);
     defer(() => new Promise<void>((r) => sampling.close(() => r())));
-    const tracer = createTracer({
-      serviceName: 'orders',
-      backend: 'jaeger',
-      endpoint: collector.url,
-      sampler: { type: 'remote', param: 1, samplingEndpoint: `http://127.0.0.1:${port}/sampling`, refreshInterval: 60000 },
-      logger: silent,
-    });
-    defer(() => tracer.shutdown());
+    const tracer = remoteSampledTracer(collector.url, port);
     await until(() => served > 0);
     // Applied once an operation without its own strategy stops being sampled (unended probes are never exported).
     await until(() => !tracer.startSpan('probe', { parent: null }).context().sampled);
@@ -74,14 +83,7 @@ describe('jaeger backend with the remote sampler', () => {
     const collector = await startJaegerCollector();
     defer(() => collector.stop());
     const port = await deadPort();
-    const tracer = createTracer({
-      serviceName: 'orders',
-      backend: 'jaeger',
-      endpoint: collector.url,
-      sampler: { type: 'remote', param: 1, samplingEndpoint: `http://127.0.0.1:${port}/sampling`, refreshInterval: 60000 },
-      logger: silent,
-    });
-    defer(() => tracer.shutdown());
+    const tracer = remoteSampledTracer(collector.url, port);
     await new Promise((r) => setTimeout(r, 50)); // the first poll fails (connection refused)
     for (let i = 0; i < 10; i++) tracer.startSpan('browse', { parent: null }).end();
     await tracer.shutdown();
