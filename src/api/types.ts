@@ -246,7 +246,8 @@ export interface SpanExporter {
   shutdown(): Promise<void>;
   /**
    * Optional: spans the exporter accepted into a buffer of its own (e.g. SkyWalking's segment
-   * assembler) and later had to drop. `tracer.stats().dropped` adds this in.
+   * assembler) and later had to drop. `tracer.stats()` moves them from `exported` (counted when
+   * `export()` resolved) to `dropped`.
    */
   droppedSpans?(): number;
 }

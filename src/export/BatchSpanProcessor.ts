@@ -38,6 +38,8 @@ export interface ShutdownResult {
   dropped: number;
 }
 
+function noop(): void {}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
@@ -235,11 +237,19 @@ export class BatchSpanProcessor {
    * ```
    */
   async forceFlush(): Promise<void> {
-    while (this.exporting !== undefined || (this.queue.length > 0 && !this.closing)) {
-      if (this.exporting === undefined) this.kick();
-      await this.exporting;
+    // Our timers are unref'd; while someone awaits the flush, a ref'd handle keeps the process
+    // alive so the awaiting code runs (a retry backoff alone would let Node exit mid-flush).
+    // The flush is bounded by the export timeout × retries, and the handle is cleared after.
+    const keepAlive = setInterval(noop, 60_000);
+    try {
+      while (this.exporting !== undefined || (this.queue.length > 0 && !this.closing)) {
+        if (this.exporting === undefined) this.kick();
+        await this.exporting;
+      }
+      await this.exporter.forceFlush().catch((err: unknown) => this.log.warn('flush-failed', `exporter flush failed: ${describe(err)}`));
+    } finally {
+      clearInterval(keepAlive);
     }
-    await this.exporter.forceFlush().catch((err: unknown) => this.log.warn('flush-failed', `exporter flush failed: ${describe(err)}`));
   }
 
   /**

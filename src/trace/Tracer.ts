@@ -460,11 +460,14 @@ export class Tracer implements SpanOwner {
    */
   stats(): TracerStats {
     const c = this.processor.counters;
+    // Spans an exporter accepted into a buffer of its own and later dropped were counted as
+    // exported when export() resolved: move them from exported to dropped.
+    const lost = Math.min(this.exporterDrops(), c.exported);
     return {
       started: this.started,
       finished: this.finished,
-      exported: c.exported,
-      dropped: c.dropped + this.exporterDrops(),
+      exported: c.exported - lost,
+      dropped: c.dropped + lost,
       exportErrors: c.exportErrors,
       queued: this.processor.queued,
     };
