@@ -125,3 +125,29 @@ describe('BatchSpanProcessor in a process with nothing else to do', () => {
     expect(run.status).toBe(0);
   });
 });
+
+describe('BatchSpanProcessor and Retry-After', () => {
+  it('waits at least retryAfterMs before retrying a retryable failure', async () => {
+    const attempts: number[] = [];
+    const exporter: SpanExporter = {
+      export: async () => {
+        attempts.push(Date.now());
+        if (attempts.length === 1) {
+          const e: ExportError = new Error('429');
+          e.retryable = true;
+          e.retryAfterMs = 300;
+          throw e;
+        }
+      },
+      forceFlush: async () => {},
+      shutdown: async () => {},
+    };
+    const p = new BatchSpanProcessor(exporter, { ...options, retryBaseDelay: 1 }, quietLogger());
+    p.onEnd(fakeSpan(1));
+    await p.forceFlush();
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1] - attempts[0]).toBeGreaterThanOrEqual(290);
+    expect(p.counters.exported).toBe(1);
+    await p.shutdown();
+  });
+});
