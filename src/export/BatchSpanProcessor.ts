@@ -40,6 +40,9 @@ export interface ShutdownResult {
 
 function noop(): void {}
 
+/** Longest `Retry-After` the pipeline honours, ms. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
@@ -187,7 +190,9 @@ export class BatchSpanProcessor {
         this.counters.exportErrors++;
         if (this.abandoned.has(batch)) return;
         const retryable = (err as ExportError)?.retryable === true;
-        const delay = base * 2 ** attempt * (0.5 + Math.random());
+        const asked = (err as ExportError)?.retryAfterMs;
+        const backoff = base * 2 ** attempt * (0.5 + Math.random());
+        const delay = typeof asked === 'number' && Number.isFinite(asked) && asked > 0 ? Math.max(backoff, Math.min(asked, MAX_RETRY_AFTER_MS)) : backoff;
         if (!retryable || attempt >= this.options.maxRetries || this.isShutdown || Date.now() + delay >= until) {
           this.counters.dropped += batch.length;
           this.log.warn('export-failed', `export of ${batch.length} spans failed, dropped: ${describe(err)}`);
