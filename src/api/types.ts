@@ -259,6 +259,12 @@ export interface SpanExporter {
 export interface ExportError extends Error {
   /** `true` when a later retry of the same batch may succeed (timeout, 5xx, refused); absent/false: drop it. */
   retryable?: boolean;
+  /**
+   * The collector asked to wait this long before retrying (HTTP `Retry-After`, gRPC
+   * `grpc-retry-pushback-ms`), in ms. The pipeline waits at least this long (capped at 60 s
+   * and by a shutdown deadline) instead of its own shorter backoff.
+   */
+  retryAfterMs?: number;
 }
 
 /**

@@ -28,6 +28,8 @@ type HeaderBag = http.IncomingHttpHeaders | http.OutgoingHttpHeaders | Record<st
  * ```
  */
 export function sanitizeUrl(raw: string, tracer: Tracer): string {
+  // Nothing to strip without credentials or a query: skip the URL parse (the common case).
+  if (raw.indexOf('@') < 0 && raw.indexOf('?') < 0) return raw;
   const redacted = tracer.redactedKeys;
   try {
     const base = raw.startsWith('/') ? 'http://x' : undefined;
@@ -186,7 +188,8 @@ function startServerSpan(req: http.IncomingMessage, res: http.ServerResponse, tr
     recordStatus(span, res.statusCode, 500);
     span.end();
   };
-  res.once('finish', finish);
+  // One listener: 'close' follows 'finish' on every response; an unfinished response at
+  // 'close' means the connection went away first.
   res.once('close', () => {
     if (!done && !res.writableFinished) {
       span.setStatus('error', 'connection closed before the response finished');

@@ -118,8 +118,6 @@ export class Span implements FinishedSpan {
   private _attributeCount = 0;
   /** @internal the function `startActiveSpan` runs in this span's context (cleared once called). */
   _activeFn: ((span: Span) => unknown) | undefined = undefined;
-  /** @internal captured call site, shared per operation name and formatted at export (see Tracer). */
-  _callSite: object | undefined;
 
   /** @internal use the Tracer's factory methods. */
   constructor(
@@ -163,7 +161,6 @@ export class Span implements FinishedSpan {
       this.segmentParentIndex = -1;
     }
     this.startTimeUs = startTimeUs ?? nowUs();
-    this._callSite = undefined;
   }
 
   /** Span id of this trace's first span in this process. */

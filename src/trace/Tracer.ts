@@ -162,7 +162,7 @@ export class Tracer implements SpanOwner {
   private readonly disabled: boolean;
   private readonly recordCaller: boolean;
   private readonly logSpans: boolean;
-  private readonly callSites = new Map<string, CallSite>();
+  private readonly callers = new Map<string, string | null>();
   private started = 0;
   private finished = 0;
   private closed: Promise<ShutdownResult> | undefined;
@@ -232,7 +232,6 @@ export class Tracer implements SpanOwner {
         maxBatchSize: res.reporter.maxBatchSize,
         exportTimeout: res.reporter.timeout,
         maxRetries: res.reporter.maxRetries,
-        prepare: this.recordCaller ? prepareSpan : undefined,
       },
       this.logger,
     );
@@ -281,7 +280,10 @@ export class Tracer implements SpanOwner {
       if (options?.component !== undefined) span.component = options.component;
       if (options?.peer !== undefined) span.setPeer(options.peer);
       if (options?.attributes !== undefined) span.setAttributes(options.attributes);
-      if (this.recordCaller) span._callSite = this.callSiteFor(name);
+      if (this.recordCaller) {
+        const caller = this.callerFor(name);
+        if (caller !== null) span.setTag('caller', caller);
+      }
     } else if (options?.peer !== undefined) {
       span.setPeer(options.peer); // needed by sw8's target address even when not recorded
     }
@@ -289,20 +291,21 @@ export class Tracer implements SpanOwner {
   }
 
   /**
-   * The call site of the first span started with this operation name (captured once, then
-   * shared): a stack capture costs 5–15 µs here, a map lookup a few ns. Bounded: past
-   * {@link MAX_CALL_SITES} names, new names get no caller tag.
+   * The caller (`function (file:line)`) of the first span started with this operation name,
+   * captured and formatted once, then shared: a stack capture costs 5–15 µs here, a map
+   * lookup a few ns. Bounded: past {@link MAX_CALL_SITES} names, new names get no caller tag.
+   * `null` when no frame outside the library was found.
    */
-  private callSiteFor(name: string): CallSite | undefined {
-    let site = this.callSites.get(name);
-    if (site === undefined) {
-      if (this.callSites.size >= MAX_CALL_SITES) return undefined;
+  private callerFor(name: string): string | null {
+    let caller = this.callers.get(name);
+    if (caller === undefined) {
+      if (this.callers.size >= MAX_CALL_SITES) return null;
       const holder: { stack?: string } = {};
       Error.captureStackTrace(holder);
-      site = { holder, text: undefined };
-      this.callSites.set(name, site);
+      caller = formatCallSite(holder) ?? null;
+      this.callers.set(name, caller);
     }
-    return site;
+    return caller;
   }
 
   private decide(name: string, parent: SpanContext | undefined, traceId: string): boolean {
@@ -520,24 +523,8 @@ export class Tracer implements SpanOwner {
   }
 }
 
-/** A captured call site, formatted once on first export. */
-interface CallSite {
-  holder: { stack?: string };
-  /** `undefined` until formatted; `null` when no frame outside the library was found. */
-  text: string | null | undefined;
-}
-
-/** Operation names whose call site a tracer remembers. */
+/** Operation names whose caller a tracer remembers. */
 const MAX_CALL_SITES = 1000;
-
-function prepareSpan(span: FinishedSpan): void {
-  const s = span as Span;
-  const site = s._callSite as CallSite | undefined;
-  if (site === undefined) return;
-  s._callSite = undefined;
-  if (site.text === undefined) site.text = formatCallSite(site.holder) ?? null;
-  if (site.text !== null && !('caller' in s.attributes)) (s.attributes as Attributes).caller = site.text;
-}
 
 /** Ends a span when its promise settles; shared, so no closure is made per span. */
 function endOnFulfil(this: Span, value: unknown): unknown {

@@ -138,13 +138,18 @@ describe('Tracer', () => {
 });
 
 describe('Tracer.stats with a buffering exporter', () => {
-  it('adds the drops an exporter reports through droppedSpans()', async () => {
+  it('moves the spans an exporter accepted and later dropped (droppedSpans()) from exported to dropped', async () => {
     const { registerBackend } = await import('../../../src');
+    let lost = 0;
     registerBackend('buffering', () => ({
-      exporter: { export: async () => undefined, forceFlush: async () => undefined, shutdown: async () => undefined, droppedSpans: () => 7 },
+      exporter: { export: async () => undefined, forceFlush: async () => undefined, shutdown: async () => undefined, droppedSpans: () => lost },
     }));
     const t = createTracer({ serviceName: 's', backend: 'buffering', recordCaller: false });
-    expect(t.stats().dropped).toBe(7);
+    for (let i = 0; i < 10; i++) t.startSpan('x').end();
+    await t.flush();
+    expect(t.stats()).toMatchObject({ exported: 10, dropped: 0 });
+    lost = 7;
+    expect(t.stats()).toMatchObject({ exported: 3, dropped: 7 });
     await t.shutdown();
   });
 });
