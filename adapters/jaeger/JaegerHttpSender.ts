@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { ExportError } from '../../src';
+import { parseRetryAfter, withRetryAfter } from '../common/retryAfter';
 
 /**
  * Options of {@link JaegerHttpSender}.
@@ -51,7 +52,9 @@ export function exportError(message: string, retryable: boolean): ExportError {
  *
  * Errors: `send()` rejects (never throws) with an {@link ExportError}; `retryable` is true for
  * connection errors, timeouts, HTTP 5xx, 429 and 408, false for other 4xx and for TLS
- * certificate verification failures.
+ * certificate verification failures; a `Retry-After` answer (delta-seconds or HTTP-date) sets
+ * `retryAfterMs`, which the core's pipeline honours. The collector's answer body is never read
+ * into a message (it may quote our credentials).
  *
  * @see https://www.jaegertracing.io/docs/latest/apis/#thrift-over-http-stable
  * @example
@@ -120,7 +123,9 @@ export class JaegerHttpSender {
             res.on('end', () => done());
             res.on('close', () => done());
           } else {
-            done(exportError(`jaeger collector ${this.target} answered HTTP ${status}`, status >= 500 || status === 429 || status === 408));
+            // 429/503 may carry Retry-After: the pipeline waits at least that long before retrying.
+            const err = exportError(`jaeger collector ${this.target} answered HTTP ${status}`, status >= 500 || status === 429 || status === 408);
+            done(withRetryAfter(err, parseRetryAfter(res.headers['retry-after'])));
           }
         });
         req.setTimeout(this.timeoutMs, () => {

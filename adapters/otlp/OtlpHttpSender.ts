@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as zlib from 'node:zlib';
 import type { ExportError } from '../../src';
+import { parseRetryAfter, withRetryAfter } from '../common/retryAfter';
 
 /** Network error codes after which the same request may succeed later. @example `RETRYABLE_NET_CODES.has('ECONNREFUSED') // true` */
 export const RETRYABLE_NET_CODES: ReadonlySet<string> = new Set([
@@ -61,7 +62,9 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
  * Behaviour: one keep-alive agent (idle sockets are unref'd by Node, so they never keep the
  * process alive); each request has a hard deadline (`timeoutMs`, the socket is destroyed
  * after it); 2xx resolves; 429/502/503/504, timeouts and connection errors reject with
- * `retryable: true`; other statuses reject with `retryable: false`. Never throws
+ * `retryable: true` (with `retryAfterMs` from a `Retry-After` header, delta-seconds or
+ * HTTP-date, which the core's pipeline honours); other statuses reject with
+ * `retryable: false`. Never throws
  * synchronously. `close()` waits for requests in flight, then destroys the agent.
  *
  * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
@@ -123,11 +126,11 @@ export class OtlpHttpSender {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
-      const fail = (reason: string, retryable: boolean, code?: string | number): void => {
+      const fail = (reason: string, retryable: boolean, code?: string | number, retryAfterMs?: number): void => {
         if (settled) return;
         settled = true;
         if (timer) clearTimeout(timer);
-        reject(o.makeError(reason, retryable, code));
+        reject(withRetryAfter(o.makeError(reason, retryable, code), retryAfterMs));
       };
       try {
         let payload: Buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
@@ -158,7 +161,8 @@ export class OtlpHttpSender {
                 resolve();
               }
             } else {
-              fail(`HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`, RETRYABLE_HTTP_STATUS.has(status), status);
+              // 429/503 may carry Retry-After (OTLP/HTTP spec: honour it); the pipeline waits at least that long.
+              fail(`HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`, RETRYABLE_HTTP_STATUS.has(status), status, parseRetryAfter(res.headers['retry-after']));
             }
           });
         });

@@ -7,6 +7,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { ExportError } from '../../src';
+import { parseRetryAfter, withRetryAfter } from '../common/retryAfter';
 
 /**
  * Everything one POST needs.
@@ -71,7 +72,8 @@ function describe(url: URL): string {
  *
  * - 2xx (Zipkin answers 202) → resolves.
  * - 408, 429, 5xx, connection errors (refused, reset, DNS) and the timeout → rejects with
- *   `retryable: true`.
+ *   `retryable: true`; a `Retry-After` header (delta-seconds or HTTP-date) sets the error's
+ *   `retryAfterMs`, which the core's pipeline honours.
  * - `signal` aborted → rejects with `retryable: true` (the request is destroyed).
  * - Any other status (400: Zipkin rejected the spans, 401/403, 404, 413…) and TLS
  *   certificate errors → rejects with `retryable: false`.
@@ -148,9 +150,9 @@ export function postSpans(req: PostRequest): Promise<number> {
           }
           const answer = Buffer.concat(chunks).toString('utf8').slice(0, 512).replace(/[\r\n]+/g, ' ').trim();
           const retryable = status === 408 || status === 429 || status >= 500;
-          finish(
-            exportError(`Zipkin POST ${where} answered ${status}${answer ? `: ${answer}` : ''}`, retryable, { statusCode: status }),
-          );
+          const err = exportError(`Zipkin POST ${where} answered ${status}${answer ? `: ${answer}` : ''}`, retryable, { statusCode: status });
+          // 429/503 may carry Retry-After: the pipeline waits at least that long before retrying.
+          finish(withRetryAfter(err, parseRetryAfter(res.headers['retry-after'])));
         });
       });
       request.on('error', (e: NodeJS.ErrnoException) => {
