@@ -65,6 +65,19 @@ const consoleLogger: Logger = {
   error: (m) => console.error(`[traceandtrace] ${m}`),
 };
 
+/**
+ * gRPC codes after which the same `collect` may succeed later: the OTLP specification's
+ * retryable set (an overloaded OAP or gateway answers RESOURCE_EXHAUSTED) minus OUT_OF_RANGE
+ * and DATA_LOSS, which a SkyWalking OAP does not use for transient conditions.
+ */
+const RETRYABLE_CODES: ReadonlySet<number> = new Set([
+  grpc.status.UNAVAILABLE,
+  grpc.status.DEADLINE_EXCEEDED,
+  grpc.status.RESOURCE_EXHAUSTED,
+  grpc.status.ABORTED,
+  grpc.status.CANCELLED,
+]);
+
 function exportError(message: string, retryable: boolean, code?: number): ExportError {
   const e = new Error(message) as ExportError & { code?: number };
   e.name = 'ExportError';
@@ -88,7 +101,8 @@ function exportError(message: string, retryable: boolean, code?: number): Export
  *   the buffer is bounded).
  *
  * `export()` resolves when the OAP accepted the stream; it rejects with `retryable: true` on
- * `UNAVAILABLE`/`DEADLINE_EXCEEDED` and `retryable: false` otherwise, leaving its buffer as
+ * `UNAVAILABLE`, `DEADLINE_EXCEEDED`, `RESOURCE_EXHAUSTED`, `ABORTED` and `CANCELLED` (as the
+ * OTLP spec does for its gRPC codes) and `retryable: false` otherwise, leaving its buffer as
  * it was (a retried batch is not duplicated). It never throws synchronously and never puts
  * the token in a message.
  *
@@ -173,7 +187,8 @@ export class SkyWalkingExporter implements SpanExporter {
   /**
    * Groups `batch` into segments and sends the complete ones (see {@link SegmentAssembler}).
    * Resolves when the OAP accepted them (or when the batch only fed the buffer); rejects with
-   * an `ExportError` (`retryable` on UNAVAILABLE/DEADLINE_EXCEEDED). Never throws synchronously.
+   * an `ExportError` (`retryable` on UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED,
+   * CANCELLED). Never throws synchronously.
    */
   export(batch: readonly FinishedSpan[]): Promise<void> {
     return this.serial(() => this.flushPlan(batch, false));
@@ -235,7 +250,7 @@ export class SkyWalkingExporter implements SpanExporter {
       try {
         const call = this.traceClient.collect(this.metadata.clone(), { deadline: Date.now() + this.timeoutMs }, (err) => {
           if (err) {
-            const retryable = err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.DEADLINE_EXCEEDED;
+            const retryable = RETRYABLE_CODES.has(err.code);
             const msg = `skywalking: collect failed: ${grpc.status[err.code] ?? err.code} ${err.details ?? ''}`.trim();
             if (!this.failing) {
               this.failing = true;

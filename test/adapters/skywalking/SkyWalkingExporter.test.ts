@@ -291,6 +291,14 @@ describe('SkyWalkingExporter against a stand-in OAP', () => {
     oap.failNext(grpc.status.UNAVAILABLE);
     await expect(e.export([span({ segmentId: 'bad', segmentSpanIndex: 0 })])).rejects.toMatchObject({ retryable: true });
   });
+
+  it('rejects with retryable on RESOURCE_EXHAUSTED (an overloaded OAP), as the OTLP spec does', async () => {
+    const e = exporter(oap, { management: false });
+    oap.failNext(grpc.status.RESOURCE_EXHAUSTED);
+    await expect(e.export([span({ segmentId: 'busy', segmentSpanIndex: 0 })])).rejects.toMatchObject({ retryable: true, code: grpc.status.RESOURCE_EXHAUSTED });
+    await e.export([span({ segmentId: 'busy', segmentSpanIndex: 0 })]);
+    expect(oap.segments.filter((s) => s.tracesegmentid === 'busy')).toHaveLength(1);
+  });
 });
 
 describe('SkyWalkingExporter with a dead OAP', () => {
