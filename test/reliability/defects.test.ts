@@ -4,17 +4,17 @@
  * jest reports the test as "failing test passed" — then turn it into a plain `it`).
  *
  * D1 — SkyWalking: spans the exporter only buffered (waiting for their segment's first span)
- *      are counted as `exported` by the core; if the OAP never accepts them they are dropped
- *      at shutdown — since 9e05109 (`droppedSpans()` hook) also counted in `dropped`, so they
- *      are counted twice and `exported` still claims a delivery that never happened.
+ *      were counted as `exported`; dropped at shutdown they were then counted twice.
+ *      FIXED in b2c7550 (moved from exported to dropped); kept as a plain regression test.
  * D2 — HTTP exporters: `Retry-After` on 429/503 is not honoured; the pipeline retries after
- *      its own 100–300 ms backoff.
- * D3 — SkyWalking: `RESOURCE_EXHAUSTED` (an overloaded OAP / gateway) is not retried.
+ *      its own 100–300 ms backoff. The core honours `ExportError.retryAfterMs` since e4def63;
+ *      the Jaeger, Zipkin and OTLP/HTTP senders do not set it yet (proposed-fixes.patch does).
+ * D3 — SkyWalking: `RESOURCE_EXHAUSTED` (an overloaded OAP / gateway) is not retried
+ *      (proposed-fixes.patch).
  * D4 — Core: `await tracer.shutdown()` held no ref'd handle: with nothing else open (the last
  *      step of a script or of a graceful stop) Node exited in the middle of the shutdown while
  *      the pipeline slept between retries. FIXED in 6843432; kept here as a plain regression test.
- * D5 — Core: `await tracer.flush()` has the same flaw: the code after the `await` never runs
- *      and the span being retried is neither delivered nor counted.
+ * D5 — Core: `await tracer.flush()` had the same flaw. FIXED in b2c7550; plain regression test.
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -29,7 +29,7 @@ afterEach(async () => {
   await Promise.all(tracers.splice(0).map((t) => t.shutdown(500)));
 });
 
-describe('D1: SkyWalking stats count only what the OAP accepted', () => {
+describe('D1 (fixed): SkyWalking stats count only what the OAP accepted', () => {
   it('a child span flushed before its entry span, to a dead OAP, is counted as dropped, never as exported', async () => {
     const port = await closedPort();
     const logs = captureLogs();

@@ -219,14 +219,10 @@ export const FAULTS: readonly FaultCase[] = [
 /**
  * Checks a backend is known to fail, with the defect they show (see `defects.test.ts`, which
  * reproduces each one deterministically). The matrix skips exactly that check for that backend
- * and notes it in the table; every other check still runs.
+ * and notes it in the table; every other check still runs. Empty now: D1 (SkyWalking's
+ * buffered spans counted as exported) was fixed in b2c7550.
  */
-const KNOWN_DEFECTS: Readonly<Record<string, { check: 'exported-means-delivered'; note: string }>> = {
-  skywalking: {
-    check: 'exported-means-delivered',
-    note: 'D1: spans held in the SegmentAssembler count as exported, and again as dropped when the OAP never takes them',
-  },
-};
+const KNOWN_DEFECTS: Readonly<Record<string, { check: 'exported-means-delivered'; note: string }>> = {};
 
 function portOf(config: Partial<TracerConfig>): number {
   const m = /127\.0\.0\.1:(\d+)/.exec(String(config.endpoint ?? ''));

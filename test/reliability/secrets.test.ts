@@ -17,6 +17,7 @@
  *      gateway that quotes the request ("invalid key …") thereby writes the collector
  *      credentials into the app's log.
  * D8 — a `host:port` endpoint carrying `user:password@` is quoted verbatim in the ConfigError.
+ * Both fixed by test/reliability/proposed-fixes.patch (validated: these tests pass with it).
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
