@@ -1,16 +1,15 @@
 /**
- * Deterministic reproductions of the defects the reliability matrix found, each marked
- * `it.failing` until the owner applies the fix described in the report (when a fix lands,
- * jest reports the test as "failing test passed" — then turn it into a plain `it`).
+ * Deterministic reproductions of the defects the reliability suite found. Each was marked
+ * `it.failing` until its owner applied the fix; all are fixed now and stay as plain
+ * regression tests. (D6 lives in exit.test.ts, D7/D8 in secrets.test.ts.)
  *
  * D1 — SkyWalking: spans the exporter only buffered (waiting for their segment's first span)
  *      were counted as `exported`; dropped at shutdown they were then counted twice.
  *      FIXED in b2c7550 (moved from exported to dropped); kept as a plain regression test.
- * D2 — HTTP exporters: `Retry-After` on 429/503 is not honoured; the pipeline retries after
- *      its own 100–300 ms backoff. The core honours `ExportError.retryAfterMs` since e4def63;
- *      the Jaeger, Zipkin and OTLP/HTTP senders do not set it yet (proposed-fixes.patch does).
- * D3 — SkyWalking: `RESOURCE_EXHAUSTED` (an overloaded OAP / gateway) is not retried
- *      (proposed-fixes.patch).
+ * D2 — HTTP exporters ignored `Retry-After` on 429/503 (the pipeline retried after its own
+ *      100–300 ms backoff). FIXED in e4def63 (core) and d1a4bf8 (senders).
+ * D3 — SkyWalking did not retry `RESOURCE_EXHAUSTED` (an overloaded OAP or gateway).
+ *      FIXED in 0215741.
  * D4 — Core: `await tracer.shutdown()` held no ref'd handle: with nothing else open (the last
  *      step of a script or of a graceful stop) Node exited in the middle of the shutdown while
  *      the pipeline slept between retries. FIXED in 6843432; kept here as a plain regression test.
@@ -56,7 +55,7 @@ describe('D1 (fixed): SkyWalking stats count only what the OAP accepted', () => 
   });
 });
 
-describe.each(['jaeger-http', 'zipkin', 'otlp-http'])('D2: %s honours Retry-After', (label) => {
+describe.each(['jaeger-http', 'zipkin', 'otlp-http'])('D2 (fixed): %s honours Retry-After', (label) => {
   it('retries a 429 answered with Retry-After: 1 no sooner than 1 s later', async () => {
     const server = await startHttpStatusServer(429, { retryAfterSeconds: 1 });
     try {
@@ -79,7 +78,7 @@ describe.each(['jaeger-http', 'zipkin', 'otlp-http'])('D2: %s honours Retry-Afte
   });
 });
 
-describe('D3: SkyWalking retries RESOURCE_EXHAUSTED', () => {
+describe('D3 (fixed): SkyWalking retries RESOURCE_EXHAUSTED', () => {
   it('sends a batch again after RESOURCE_EXHAUSTED, as after UNAVAILABLE', async () => {
     const server = await startGrpcStatusServer(grpc.status.RESOURCE_EXHAUSTED);
     try {
@@ -160,7 +159,7 @@ describe('D4/D5: an awaited shutdown() or flush() settles before the process exi
     expect(out.stdout).toMatch(/SHUTDOWN .*"dropped":1/);
   }, 30_000);
 
-  it('D5: the line after `await tracer.flush()` runs, with the span counted as dropped', async () => {
+  it('D5 (fixed): the line after `await tracer.flush()` runs, with the span counted as dropped', async () => {
     const out = await run('flush');
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/FLUSH .*"dropped":1/);
