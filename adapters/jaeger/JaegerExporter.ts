@@ -141,12 +141,20 @@ export class JaegerExporter implements SpanExporter {
     await Promise.allSettled([...this.inflight]);
   }
 
-  /** Waits for exports in flight, then closes the HTTP agent / UDP socket. Idempotent; never rejects. */
+  /**
+   * Ends an HTTP request still in flight, closes the HTTP agent / UDP socket (after the UDP
+   * datagrams in flight). Idempotent; never rejects.
+   *
+   * It does not wait for an HTTP request still open: the core calls `shutdown()` after its own
+   * drain and deadline, so such a request is one it gave up on (and counted as dropped) — a
+   * hanging collector must not keep the process alive until the request timeout. Call
+   * {@link JaegerExporter.forceFlush} first to wait for it instead.
+   */
   async shutdown(): Promise<void> {
     if (this.isShutdown) return;
     this.isShutdown = true;
-    await this.forceFlush();
     this.httpSender?.close();
+    await this.forceFlush();
     await this.udpSender?.close();
   }
 

@@ -61,7 +61,7 @@ export function exportError(message: string, retryable: boolean): ExportError {
  * ```ts
  * const sender = new JaegerHttpSender({ url: new URL('http://127.0.0.1:14268/api/traces'), timeoutMs: 5000 });
  * await sender.send(thriftBatchBuffer);
- * sender.close();
+ * sender.close(); // also ends a request still in flight
  * ```
  */
 export class JaegerHttpSender {
@@ -69,6 +69,9 @@ export class JaegerHttpSender {
   private readonly request: typeof http.request;
   private readonly options: http.RequestOptions;
   private readonly timeoutMs: number;
+  /** Requests not yet answered: `close()` destroys them. */
+  private readonly inFlight = new Set<http.ClientRequest>();
+  private closed = false;
   /** `host:port/path` without credentials, for messages. */
   readonly target: string;
 
@@ -107,15 +110,21 @@ export class JaegerHttpSender {
   send(body: Buffer): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
+      let req: http.ClientRequest | undefined;
       const done = (err?: ExportError): void => {
         if (settled) return;
         settled = true;
+        if (req) this.inFlight.delete(req);
         if (err) reject(err);
         else resolve();
       };
+      if (this.closed) {
+        done(exportError(`jaeger collector ${this.target}: sender closed`, false));
+        return;
+      }
       try {
         const headers = { ...(this.options.headers as Record<string, string>), 'Content-Length': String(body.length) };
-        const req = this.request({ ...this.options, headers }, (res) => {
+        req = this.request({ ...this.options, headers }, (res) => {
           res.resume();
           res.on('error', () => undefined);
           const status = res.statusCode ?? 0;
@@ -128,11 +137,17 @@ export class JaegerHttpSender {
             done(withRetryAfter(err, parseRetryAfter(res.headers['retry-after'])));
           }
         });
-        req.setTimeout(this.timeoutMs, () => {
+        const sent = req;
+        this.inFlight.add(sent);
+        sent.setTimeout(this.timeoutMs, () => {
           done(exportError(`jaeger collector ${this.target} timed out after ${this.timeoutMs} ms`, true));
-          req.destroy();
+          sent.destroy();
         });
         req.on('error', (err: NodeJS.ErrnoException) => {
+          if (this.closed) {
+            done(exportError(`jaeger collector ${this.target}: request abandoned at shutdown`, false));
+            return;
+          }
           const code = err.code ?? err.message;
           // A certificate the client does not trust will not become trusted by retrying.
           const tlsRejected = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code);
@@ -140,13 +155,22 @@ export class JaegerHttpSender {
         });
         req.end(body);
       } catch (err) {
-        done(exportError(`jaeger collector ${this.target}: ${(err as Error).message}`, false));
+        // e.g. an invalid header value: Node's message may quote it, so only the error code is kept.
+        const code = (err as NodeJS.ErrnoException)?.code;
+        done(exportError(`jaeger collector ${this.target}: request not sent (${code ?? 'invalid request'})`, false));
       }
     });
   }
 
-  /** Destroy pooled sockets. Idempotent. */
+  /**
+   * Destroys requests still in flight (their `send()` rejects, not retryable: the caller gave
+   * up on them, and a hanging collector must not keep the process alive until the request
+   * timeout) and the pooled sockets; later `send()` calls reject. Idempotent; never throws.
+   */
   close(): void {
+    this.closed = true;
+    for (const req of this.inFlight) req.destroy();
+    this.inFlight.clear();
     this.agent.destroy();
   }
 }

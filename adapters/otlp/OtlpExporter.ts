@@ -1,17 +1,11 @@
-import type { ExportResult } from '@opentelemetry/core';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { ExportError, FinishedSpan, Logger, ReporterConfig, SpanExporter } from '../../src';
+import { secretVariants } from '../common/collectorText';
 import { otlpConfigError, parseOtlpEndpoint, protocolFromEnv, type OtlpTarget } from './endpoint';
+import type { OtlpGrpcSender } from './OtlpGrpcSender';
 import { OtlpHttpSender } from './OtlpHttpSender';
 import { OtlpReadableSpan } from './OtlpReadableSpan';
-
-/** The part of the OpenTelemetry SDK's `SpanExporter` (here: the OTLP/gRPC exporter) that this class drives. */
-interface OtelTraceExporter {
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void;
-  forceFlush?(): Promise<void>;
-  shutdown(): Promise<void>;
-}
 
 /**
  * Settings of an {@link OtlpExporter}; the backend factory fills them from `TracerConfig`.
@@ -39,9 +33,6 @@ export interface OtlpExporterOptions {
   /** Environment consulted for `OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL` and `…_COMPRESSION` (default `process.env`). */
   env?: NodeJS.ProcessEnv;
 }
-
-/** gRPC status codes the OTLP specification calls retryable (CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS). */
-const RETRYABLE_GRPC = new Set([1, 4, 8, 10, 11, 14, 15]);
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {
   const n = name.toLowerCase();
@@ -75,10 +66,10 @@ function gzipFromEnv(env: NodeJS.ProcessEnv): boolean {
  * |-----------------|-----------------------------------------------------------|-------------------------------------------------|
  * | `http/protobuf` | `ProtobufTraceSerializer` (`@opentelemetry/otlp-transformer`) | {@link OtlpHttpSender}: POST `/v1/traces`, `application/x-protobuf` |
  * | `http/json`     | `JsonTraceSerializer` (OTLP JSON: hex ids, string nanos)  | {@link OtlpHttpSender}: POST, `application/json` |
- * | `grpc`          | `OTLPTraceExporter` of `@opentelemetry/exporter-trace-otlp-grpc` (encoding and transport) | `opentelemetry.proto.collector.trace.v1.TraceService/Export` |
+ * | `grpc`          | `ProtobufTraceSerializer`                                 | {@link OtlpGrpcSender}: `@grpc/grpc-js`, `opentelemetry.proto.collector.trace.v1.TraceService/Export` |
  *
- * (The HTTP exporters of `@opentelemetry/exporter-trace-otlp-proto`/`-http` are not used for
- * the transport: see {@link OtlpHttpSender} for why.)
+ * (OpenTelemetry's own exporters are not used for the transport: see {@link OtlpHttpSender}
+ * and {@link OtlpGrpcSender} for why.)
  *
  * Each `export()` converts the batch to {@link OtlpReadableSpan}s and sends it as one OTLP
  * `ExportTraceServiceRequest`. It resolves when the receiver accepted it and rejects with an
@@ -89,11 +80,14 @@ function gzipFromEnv(env: NodeJS.ProcessEnv): boolean {
  * and it does not retry by itself.
  *
  * Secrets: headers, the token and the user/password go only to the transport; error
- * messages carry the endpoint without credentials or query string, and never a header value.
+ * messages carry the endpoint without credentials or query string, never a header value, and
+ * of the receiver's own text (HTTP reason phrase, gRPC status details) only a short excerpt
+ * with every secret we sent removed (a proxy may quote the request back).
  *
  * Resources: one keep-alive HTTP agent (idle sockets do not keep the process alive) or one
- * gRPC channel; `shutdown()` waits for the requests in flight, then destroys the agent /
- * closes the channel. No timer outlives a request.
+ * gRPC channel; `shutdown()` ends the requests still in flight (the core calls it after its
+ * deadline, so they were abandoned), then destroys the agent / closes the channel. No timer
+ * outlives a request.
  *
  * @see https://opentelemetry.io/docs/specs/otlp/
  * @example
@@ -107,7 +101,7 @@ export class OtlpExporter implements SpanExporter {
   /** The transport chosen from the endpoint (`basicAuth` in it is a secret: never log it). */
   readonly target: OtlpTarget;
   private readonly http: OtlpHttpSender | undefined;
-  private readonly grpc: OtelTraceExporter | undefined;
+  private readonly grpc: OtlpGrpcSender | undefined;
   private closed = false;
 
   /**
@@ -123,8 +117,9 @@ export class OtlpExporter implements SpanExporter {
     });
     const timeoutMs = options.timeoutMs !== undefined && options.timeoutMs > 0 ? options.timeoutMs : 10000;
     const headers = this.buildHeaders(options);
+    const secrets = secretVariants(headers, [options.token, options.password, this.target.basicAuth]);
     if (this.target.protocol === 'grpc') {
-      this.grpc = this.createGrpc(headers, timeoutMs, options.tls);
+      this.grpc = this.createGrpc(headers, timeoutMs, options.tls, gzipFromEnv(env), secrets);
     } else {
       this.http = new OtlpHttpSender({
         url: this.target.url,
@@ -134,6 +129,7 @@ export class OtlpExporter implements SpanExporter {
         gzip: gzipFromEnv(env),
         tls: options.tls,
         userAgent: USER_AGENT,
+        secrets,
         makeError: (reason, retryable, code) => this.error(reason, retryable, code),
       });
     }
@@ -156,47 +152,39 @@ export class OtlpExporter implements SpanExporter {
     } catch (e) {
       return Promise.reject(this.error(`a span could not be converted (${String((e as Error)?.message ?? e).slice(0, 120)})`, false));
     }
-    if (this.http) {
-      let body: Uint8Array | undefined;
-      try {
-        const serializer = this.target.protocol === 'http/json' ? JsonTraceSerializer : ProtobufTraceSerializer;
-        body = serializer.serializeRequest(spans);
-      } catch (e) {
-        return Promise.reject(this.error(`the batch could not be encoded (${String((e as Error)?.message ?? e).slice(0, 120)})`, false));
-      }
-      if (!body) return Promise.reject(this.error('the batch could not be encoded', false));
-      return this.http.send(body);
+    let body: Uint8Array | undefined;
+    try {
+      const serializer = this.target.protocol === 'http/json' ? JsonTraceSerializer : ProtobufTraceSerializer;
+      body = serializer.serializeRequest(spans);
+    } catch (e) {
+      return Promise.reject(this.error(`the batch could not be encoded (${String((e as Error)?.message ?? e).slice(0, 120)})`, false));
     }
-    const grpc = this.grpc as OtelTraceExporter;
-    return new Promise<void>((resolve, reject) => {
-      try {
-        grpc.export(spans, (result) => {
-          if (result.code === 0 /* ExportResultCode.SUCCESS */) resolve();
-          else reject(this.fromGrpcError(result.error));
-        });
-      } catch (e) {
-        reject(this.fromGrpcError(e));
-      }
-    });
+    if (!body) return Promise.reject(this.error('the batch could not be encoded', false));
+    return this.http ? this.http.send(body) : (this.grpc as OtlpGrpcSender).send(body);
   }
 
   /** Wait for the requests in flight (the exporter buffers nothing else). Never rejects. */
   async forceFlush(): Promise<void> {
     try {
-      if (this.http) await this.http.flush();
-      else await this.grpc?.forceFlush?.();
+      await (this.http ?? this.grpc)?.flush();
     } catch {
       // a failed request was already reported through its export() promise
     }
   }
 
-  /** Wait for the requests in flight, then release the HTTP agent / gRPC channel. Idempotent; never rejects. */
+  /**
+   * Ends requests still in flight, then releases the HTTP agent / gRPC channel. It does not
+   * wait for them: the core calls `shutdown()` after its own drain and deadline, so they were
+   * abandoned (and counted as dropped), and a hanging receiver must not keep the process alive
+   * until the request deadline. Call {@link OtlpExporter.forceFlush} first to wait instead.
+   * Idempotent; never rejects.
+   */
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     try {
       if (this.http) await this.http.close();
-      else await this.grpc?.shutdown();
+      else this.grpc?.close();
     } catch {
       // nothing else to release
     }
@@ -215,7 +203,7 @@ export class OtlpExporter implements SpanExporter {
     return headers;
   }
 
-  private createGrpc(headers: Record<string, string>, timeoutMillis: number, tls: ReporterConfig['tls']): OtelTraceExporter {
+  private createGrpc(headers: Record<string, string>, timeoutMs: number, tls: ReporterConfig['tls'], gzip: boolean, secrets: readonly string[]): OtlpGrpcSender {
     const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
     const metadata = new grpc.Metadata();
     for (const [k, v] of Object.entries(headers)) metadata.set(k.toLowerCase(), v);
@@ -227,8 +215,19 @@ export class OtlpExporter implements SpanExporter {
           tls?.rejectUnauthorized === false ? { rejectUnauthorized: false } : undefined,
         )
       : grpc.credentials.createInsecure();
-    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
-    return new OTLPTraceExporter({ url: this.target.url, metadata, credentials, timeoutMillis }) as OtelTraceExporter;
+    // Loaded only when gRPC is used (as `@grpc/grpc-js` above).
+    const { OtlpGrpcSender: Sender } = require('./OtlpGrpcSender') as typeof import('./OtlpGrpcSender');
+    const u = new URL(this.target.url);
+    return new Sender({
+      address: `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`,
+      credentials,
+      metadata,
+      timeoutMs,
+      gzip,
+      userAgent: USER_AGENT,
+      secrets,
+      makeError: (reason, retryable, code) => this.error(reason, retryable, code),
+    });
   }
 
   private error(reason: string, retryable: boolean, code?: string | number): ExportError {
@@ -239,15 +238,5 @@ export class OtlpExporter implements SpanExporter {
     e.retryable = retryable;
     if (code !== undefined) e.code = code;
     return e;
-  }
-
-  /** Classify an error from the OTLP/gRPC exporter's result callback (OTLP spec retry rules). */
-  private fromGrpcError(err: unknown): ExportError {
-    if (!(err instanceof Error)) return this.error(err === undefined ? 'unknown error' : String(err).slice(0, 200), false);
-    const code = (err as { code?: unknown }).code;
-    const message = err.message.slice(0, 300);
-    if (typeof code === 'number') return this.error(message, RETRYABLE_GRPC.has(code), code);
-    // "Concurrent export limit reached": the next attempt may pass
-    return this.error(message, /concurrent export limit/i.test(message));
   }
 }

@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as zlib from 'node:zlib';
 import type { ExportError } from '../../src';
+import { collectorReason } from '../common/collectorText';
 import { parseRetryAfter, withRetryAfter } from '../common/retryAfter';
 
 /** Network error codes after which the same request may succeed later. @example `RETRYABLE_NET_CODES.has('ECONNREFUSED') // true` */
@@ -42,6 +43,8 @@ export interface OtlpHttpSenderOptions {
   tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
   /** Value of the `User-Agent` header. */
   userAgent: string;
+  /** Every secret we send (see `secretVariants`): removed from the receiver's reason phrase before it reaches a message. */
+  secrets?: readonly string[];
   /** Builds the error a failed request rejects with (the exporter adds endpoint and protocol). */
   makeError(reason: string, retryable: boolean, code?: string | number): ExportError;
 }
@@ -65,7 +68,7 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
  * `retryable: true` (with `retryAfterMs` from a `Retry-After` header, delta-seconds or
  * HTTP-date, which the core's pipeline honours); other statuses reject with
  * `retryable: false`. Never throws
- * synchronously. `close()` waits for requests in flight, then destroys the agent.
+ * synchronously. `close()` destroys requests still in flight and the agent.
  *
  * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
  * @example
@@ -80,6 +83,9 @@ export class OtlpHttpSender {
   private readonly url: URL;
   private readonly agent: http.Agent;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Requests not yet answered: `close()` destroys them. */
+  private readonly requests = new Set<http.ClientRequest>();
+  private closed = false;
 
   /** @param options - see {@link OtlpHttpSenderOptions}; the URL must already be valid (parsed at config time). */
   constructor(private readonly options: OtlpHttpSenderOptions) {
@@ -115,10 +121,19 @@ export class OtlpHttpSender {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Wait for requests in flight, then destroy the agent's sockets. Never rejects. */
+  /**
+   * Destroys requests still in flight (their `send()` rejects, not retryable) and the agent's
+   * sockets; later `send()` calls reject. It does not wait for an open request: the core calls
+   * it after its own deadline, so such a request was abandoned, and a hanging collector must
+   * not keep the process alive until the request timeout (call {@link OtlpHttpSender.flush}
+   * first to wait instead). Idempotent; never rejects.
+   */
   async close(): Promise<void> {
-    await this.flush();
+    this.closed = true;
+    for (const req of this.requests) req.destroy();
+    this.requests.clear();
     this.agent.destroy();
+    await this.flush();
   }
 
   private post(body: Uint8Array): Promise<void> {
@@ -126,12 +141,19 @@ export class OtlpHttpSender {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
+      let req: http.ClientRequest | undefined;
       const fail = (reason: string, retryable: boolean, code?: string | number, retryAfterMs?: number): void => {
         if (settled) return;
         settled = true;
         if (timer) clearTimeout(timer);
-        reject(withRetryAfter(o.makeError(reason, retryable, code), retryAfterMs));
+        if (req) this.requests.delete(req);
+        if (this.closed) reject(o.makeError('request abandoned at shutdown', false));
+        else reject(withRetryAfter(o.makeError(reason, retryable, code), retryAfterMs));
       };
+      if (this.closed) {
+        fail('the sender is closed', false);
+        return;
+      }
       try {
         let payload: Buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
         const headers: Record<string, string | number> = { ...o.headers };
@@ -143,7 +165,7 @@ export class OtlpHttpSender {
         headers['Content-Length'] = payload.length;
         headers['User-Agent'] = o.userAgent;
         const request = this.url.protocol === 'https:' ? https.request : http.request;
-        const req = request(this.url, { method: 'POST', headers, agent: this.agent }, (res) => {
+        req = request(this.url, { method: 'POST', headers, agent: this.agent }, (res) => {
           let size = 0;
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
@@ -158,18 +180,22 @@ export class OtlpHttpSender {
               if (!settled) {
                 settled = true;
                 if (timer) clearTimeout(timer);
+                if (req) this.requests.delete(req);
                 resolve();
               }
             } else {
               // 429/503 may carry Retry-After (OTLP/HTTP spec: honour it); the pipeline waits at least that long.
-              fail(`HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`, RETRYABLE_HTTP_STATUS.has(status), status, parseRetryAfter(res.headers['retry-after']));
+              const reason = collectorReason(res.statusMessage, o.secrets ?? []);
+              fail(`HTTP ${status}${reason ? ` ${reason}` : ''}`, RETRYABLE_HTTP_STATUS.has(status), status, parseRetryAfter(res.headers['retry-after']));
             }
           });
         });
+        const sent = req;
+        this.requests.add(sent);
         // A hard deadline for the whole exchange (a socket idle timeout would not stop a trickling server).
         timer = setTimeout(() => {
           fail(`no complete answer within ${o.timeoutMs} ms (timed out)`, true, 'ETIMEDOUT');
-          req.destroy();
+          sent.destroy();
         }, o.timeoutMs);
         req.on('error', (err: Error & { code?: unknown }) => {
           const code = typeof err.code === 'string' ? err.code : undefined;

@@ -1,9 +1,10 @@
 import * as os from 'node:os';
-import type { Metadata, ServiceError } from '@grpc/grpc-js';
+import type { ClientUnaryCall, Metadata, ServiceError } from '@grpc/grpc-js';
 import { KeyStringValuePair } from 'skywalking-backend-js/lib/proto/common/Common_pb';
 import type { ManagementServiceClient } from 'skywalking-backend-js/lib/proto/management/Management_grpc_pb';
 import { InstancePingPkg, InstanceProperties } from 'skywalking-backend-js/lib/proto/management/Management_pb';
 import type { Logger, Resource } from '../../src';
+import { collectorReason } from '../common/collectorText';
 
 /**
  * Settings of a {@link ManagementReporter} (ms).
@@ -18,14 +19,17 @@ export interface ManagementReporterOptions {
   intervalMs?: number;
   /** Deadline of each call in ms. Default 10000. */
   timeoutMs?: number;
+  /** Secrets sent in the metadata (see `secretVariants`): removed from the OAP's status details before they are logged. */
+  secrets?: readonly string[];
 }
 
 /**
  * Registers this process with the OAP through SkyWalking's `ManagementService`:
  * `reportInstanceProperties` once (repeated on later ticks until one succeeds, never two at a time) and
  * `keepAlive` right away and then every `intervalMs` (20 s) on an `unref`'d timer, so it never
- * keeps the process alive. Failures are logged once per outage (no secrets: only the gRPC
- * status), never thrown.
+ * keeps the process alive. Failures are logged once per outage (no secrets: the gRPC status
+ * and a short excerpt of its details with every secret we sent removed), never thrown.
+ * `stop()` cancels calls in flight.
  *
  * Properties sent: `language=NodeJS`, `OS Name`, `hostname`, `Process No.`, `ipv4`,
  * `agent version` (our SDK version) and the tracer's `tags`.
@@ -44,8 +48,12 @@ export class ManagementReporter {
   private propertiesReported = false;
   private propertiesInFlight = false;
   private failing = false;
+  private stopped = false;
   private readonly intervalMs: number;
   private readonly timeoutMs: number;
+  private readonly secrets: readonly string[];
+  /** Calls not yet answered: `stop()` cancels them. */
+  private readonly calls = new Set<ClientUnaryCall>();
 
   /**
    * @param client - the generated `ManagementServiceClient`
@@ -63,6 +71,7 @@ export class ManagementReporter {
   ) {
     this.intervalMs = Math.max(1, options.intervalMs ?? 20_000);
     this.timeoutMs = Math.max(1, options.timeoutMs ?? 10_000);
+    this.secrets = options.secrets ?? [];
   }
 
   /** Sends properties and a first keep-alive, then starts the keep-alive timer. Idempotent. */
@@ -73,10 +82,13 @@ export class ManagementReporter {
     this.tick();
   }
 
-  /** Stops the timer. In-flight calls finish on their own deadline. */
+  /** Stops the timer and cancels calls in flight (so a hanging OAP cannot keep the process alive). Idempotent. */
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    this.stopped = true;
+    for (const call of this.calls) call.cancel();
+    this.calls.clear();
   }
 
   private tick(): void {
@@ -97,7 +109,8 @@ export class ManagementReporter {
           .setService(res.serviceName)
           .setServiceinstance(res.serviceInstance)
           .setPropertiesList(props.map(([k, v]) => new KeyStringValuePair().setKey(k).setValue(v)));
-        this.client.reportInstanceProperties(msg, this.metadata(), { deadline: Date.now() + this.timeoutMs }, (err) => {
+        const props$ = this.client.reportInstanceProperties(msg, this.metadata(), { deadline: Date.now() + this.timeoutMs }, (err) => {
+          this.calls.delete(props$);
           this.propertiesInFlight = false;
           if (err) this.failed('reportInstanceProperties', err);
           else {
@@ -105,12 +118,15 @@ export class ManagementReporter {
             this.failing = false;
           }
         });
+        this.calls.add(props$);
       }
       const ping = new InstancePingPkg().setService(res.serviceName).setServiceinstance(res.serviceInstance);
-      this.client.keepAlive(ping, this.metadata(), { deadline: Date.now() + this.timeoutMs }, (err) => {
+      const ping$ = this.client.keepAlive(ping, this.metadata(), { deadline: Date.now() + this.timeoutMs }, (err) => {
+        this.calls.delete(ping$);
         if (err) this.failed('keepAlive', err);
         else this.failing = false;
       });
+      this.calls.add(ping$);
     } catch (e) {
       // A closed channel throws synchronously; nothing to do but stop.
       this.failed('management', e as ServiceError);
@@ -119,8 +135,10 @@ export class ManagementReporter {
   }
 
   private failed(call: string, err: Partial<ServiceError>): void {
-    if (this.failing) return;
+    if (this.failing || this.stopped) return;
     this.failing = true;
-    this.logger.warn(`skywalking: ${call} to the OAP failed (${err.code ?? ''} ${err.details ?? err.message ?? ''}); will retry every ${this.intervalMs} ms`);
+    // The details are the OAP's (or a gateway's) text and may quote our metadata: scrubbed, short.
+    const reason = collectorReason(err.details ?? err.message, this.secrets);
+    this.logger.warn(`skywalking: ${call} to the OAP failed (${err.code ?? ''} ${reason}); will retry every ${this.intervalMs} ms`);
   }
 }

@@ -3,6 +3,8 @@ import { TraceSegmentReportServiceClient } from 'skywalking-backend-js/lib/proto
 import type { SegmentObject } from 'skywalking-backend-js/lib/proto/language-agent/Tracing_pb';
 import { ManagementServiceClient } from 'skywalking-backend-js/lib/proto/management/Management_grpc_pb';
 import type { ExportError, FinishedSpan, Logger, Resource, SpanExporter } from '../../src';
+import { collectorReason, secretVariants } from '../common/collectorText';
+import { grpcRetryPushbackMs, withRetryAfter } from '../common/retryAfter';
 import { ManagementReporter } from './ManagementReporter';
 import { SegmentAssembler, type SegmentAssemblerOptions } from './SegmentAssembler';
 import { configError, parseSkyWalkingEndpoint } from './endpoint';
@@ -121,8 +123,13 @@ export class SkyWalkingExporter implements SpanExporter {
   private readonly metadata: grpc.Metadata;
   private readonly timeoutMs: number;
   private readonly logger: Logger;
+  /** Every secret sent to the OAP, removed from its status details before they reach a message. */
+  private readonly secrets: readonly string[];
+  /** `collect` streams not yet answered: `shutdown()` cancels them. */
+  private readonly calls = new Set<grpc.ClientWritableStream<SegmentObject>>();
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private stopping = false;
   private failing = false;
   private readonly counters = { segmentsSent: 0, spansSent: 0, spansDropped: 0 };
 
@@ -157,10 +164,12 @@ export class SkyWalkingExporter implements SpanExporter {
     this.traceClient = new TraceSegmentReportServiceClient(endpoint.address, credentials);
     this.managementClient = new ManagementServiceClient(endpoint.address, credentials);
     this.assembler = new SegmentAssembler(options.buffer);
+    this.secrets = secretVariants(options.headers, [options.token]);
     if (options.management !== false) {
       this.management = new ManagementReporter(this.managementClient, () => this.metadata.clone(), options.resource, this.logger, {
         intervalMs: options.keepAliveIntervalMs,
         timeoutMs: this.timeoutMs,
+        secrets: this.secrets,
       });
       this.management.start();
     }
@@ -200,19 +209,30 @@ export class SkyWalkingExporter implements SpanExporter {
   }
 
   /**
-   * Flushes what it holds (a failure is logged with the span count, then dropped), stops the
-   * keep-alive timer and closes both gRPC clients. Resolves; never rejects.
+   * Cancels a `collect` still in flight, flushes what it holds (a failure is logged with the
+   * span count, then dropped), stops the keep-alive timer, cancels its calls and closes both
+   * gRPC clients, so nothing keeps the process alive. Resolves; never rejects.
+   *
+   * A `collect` still open when `shutdown()` is called is one the core gave up on (it calls
+   * `shutdown()` after its own drain and deadline): it is cancelled, and since the OAP is not
+   * answering, held spans are then dropped (and counted) rather than sent into the same hang.
    */
   async shutdown(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.stopping) return;
+    this.stopping = true;
+    const abandoned = this.calls.size > 0;
+    for (const call of this.calls) call.cancel();
+    this.calls.clear();
     try {
-      await this.forceFlush();
-    } catch (e) {
-      const n = this.assembler.pendingSpanCount;
-      if (n > 0) {
-        this.counters.spansDropped += n;
-        this.logger.warn(`skywalking: dropped ${n} buffered spans at shutdown: ${(e as Error).message}`);
-      }
+      if (abandoned) await this.chain;
+      else await this.forceFlush();
+    } catch {
+      // reported below as dropped spans
+    }
+    const n = this.assembler.pendingSpanCount;
+    if (n > 0) {
+      this.counters.spansDropped += n;
+      this.logger.warn(`skywalking: dropped ${n} buffered spans at shutdown (the OAP did not accept them)`);
     }
     this.closed = true;
     this.management?.stop();
@@ -228,6 +248,7 @@ export class SkyWalkingExporter implements SpanExporter {
 
   private async flushPlan(batch: readonly FinishedSpan[], force: boolean): Promise<void> {
     if (this.closed) throw exportError('skywalking exporter is shut down', false);
+    if (this.stopping && !force) throw exportError('skywalking exporter is shutting down', false);
     const plan = this.assembler.plan(batch, force);
     if (plan.segments.length === 0) {
       plan.commit();
@@ -249,14 +270,20 @@ export class SkyWalkingExporter implements SpanExporter {
     return new Promise<void>((resolve, reject) => {
       try {
         const call = this.traceClient.collect(this.metadata.clone(), { deadline: Date.now() + this.timeoutMs }, (err) => {
+          this.calls.delete(call);
           if (err) {
+            if (this.stopping) {
+              reject(exportError('skywalking: collect abandoned at shutdown', false, err.code));
+              return;
+            }
             const retryable = RETRYABLE_CODES.has(err.code);
-            const msg = `skywalking: collect failed: ${grpc.status[err.code] ?? err.code} ${err.details ?? ''}`.trim();
+            // The details are the OAP's (or a gateway's) text and may quote our metadata: scrubbed, short.
+            const msg = `skywalking: collect failed: ${grpc.status[err.code] ?? err.code} ${collectorReason(err.details, this.secrets)}`.trim();
             if (!this.failing) {
               this.failing = true;
               this.logger.warn(msg);
             }
-            reject(exportError(msg, retryable, err.code));
+            reject(withRetryAfter(exportError(msg, retryable, err.code), retryable ? grpcRetryPushbackMs(err.metadata) : undefined));
             return;
           }
           if (this.failing) {
@@ -265,11 +292,13 @@ export class SkyWalkingExporter implements SpanExporter {
           }
           resolve();
         });
+        this.calls.add(call);
         call.on('error', () => undefined); // the callback above reports it
         for (const obj of objects) call.write(obj);
         call.end();
       } catch (e) {
-        reject(exportError(`skywalking: collect failed: ${(e as Error).message}`, false));
+        // e.g. a closed channel; grpc-js messages may quote metadata, so they are scrubbed too.
+        reject(exportError(`skywalking: collect failed: ${collectorReason((e as Error)?.message, this.secrets)}`, false));
       }
     });
   }

@@ -245,6 +245,39 @@ describe('JaegerExporter with a dead or hanging collector', () => {
     for (const s of sockets) s.destroy();
     await new Promise<void>((r) => server.close(() => r()));
   });
+
+  it('shutdown() ends a request the collector never answers, instead of waiting for its timeout', async () => {
+    const sockets = new Set<import('node:net').Socket>();
+    let arrived!: () => void;
+    const reached = new Promise<void>((r) => (arrived = r));
+    const server = http.createServer(() => arrived());
+    server.on('connection', (s) => sockets.add(s));
+    const port = await listen(server);
+    defer(() => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    });
+    const exporter = new JaegerExporter({ resource, endpoint: `http://127.0.0.1:${port}/api/traces`, reporter: { timeout: 60_000 } });
+    const p = exporter.export([makeSpan()]).catch((e: ExportError) => e);
+    await reached;
+    await exporter.shutdown();
+    // Settled by shutdown() itself (a 60 s timeout would fail the test's own 30 s limit).
+    await expect(p).resolves.toMatchObject({ retryable: false, message: expect.stringContaining('abandoned at shutdown') });
+  });
+
+  it('honours Retry-After on 429 (retryAfterMs) and never quotes the answer body', async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(429, { 'Retry-After': '7' });
+      res.end(`too many requests, key=${'sEcReT-jaeger-pw'}`);
+    });
+    const port = await listen(server);
+    defer(() => new Promise<void>((r) => server.close(() => r())));
+    const exporter = new JaegerExporter({ resource, endpoint: `http://u:sEcReT-jaeger-pw@127.0.0.1:${port}/api/traces` });
+    defer(() => exporter.shutdown());
+    const err = (await exporter.export([makeSpan()]).catch((e: unknown) => e)) as ExportError & { retryAfterMs?: number };
+    expect(err).toMatchObject({ retryable: true, retryAfterMs: 7000 });
+    expect(err.message).not.toContain('sEcReT');
+  });
 });
 
 describe('JaegerExporter over UDP (Thrift binary Agent::emitBatch)', () => {

@@ -1,6 +1,7 @@
 import { OtlpExporter } from '../../../adapters/otlp';
 import type { ExportError, FinishedSpan } from '../../../src';
-import { deadPort } from '../../support/http';
+import * as http from 'node:http';
+import { closeServer, deadPort, listen } from '../../support/http';
 import { sampleTrace, makeSpan, RESOURCE, TRACE_ID } from './spans';
 import { startGrpcStandIn, startHttpStandIn, type DecodedSpan, type OtlpStandIn } from './standin';
 
@@ -190,6 +191,36 @@ describe('OtlpExporter failure and lifecycle', () => {
     expect(e.message).toContain(`127.0.0.1:${port}`);
     for (const secret of ['hunter2', 'bob', 'tok-secret', 'key-secret']) expect(e.message).not.toContain(secret);
     await exporter.shutdown();
+  });
+
+  it('shutdown() ends an HTTP request the receiver never answers, instead of waiting for its deadline', async () => {
+    let arrived!: () => void;
+    const reached = new Promise<void>((r) => (arrived = r));
+    const server = http.createServer(() => arrived());
+    const port = await listen(server);
+    const exporter = new OtlpExporter({ endpoint: `http://127.0.0.1:${port}`, timeoutMs: 60_000 });
+    const p = rejection(exporter.export([makeSpan()]));
+    await reached;
+    await exporter.shutdown();
+    // Settled by shutdown() itself (a 60 s deadline would fail the test's own 30 s limit).
+    expect(await p).toMatchObject({ retryable: false, message: expect.stringContaining('abandoned at shutdown') });
+    await closeServer(server);
+  });
+
+  it('honours Retry-After on 503 (retryAfterMs) and scrubs a reason phrase that quotes our key', async () => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(503, `Unavailable for key ${String(req.headers['x-api-key'])}`, { 'Retry-After': '2' });
+      res.end();
+    });
+    const port = await listen(server);
+    const exporter = new OtlpExporter({ endpoint: `http://127.0.0.1:${port}`, headers: { 'x-api-key': 'sEcReT-otlp-key' } });
+    const e = (await rejection(exporter.export([makeSpan()]))) as ExportError & { retryAfterMs?: number };
+    expect(e).toMatchObject({ retryable: true, retryAfterMs: 2000 });
+    expect(e.message).toContain('HTTP 503 Unavailable for key');
+    expect(e.message).not.toContain('sEcReT');
+    await exporter.shutdown();
+    await closeServer(server);
   });
 
   it('resolves an empty batch without a request and rejects after shutdown', async () => {

@@ -359,3 +359,60 @@ describe('SkyWalkingExporter over TLS', () => {
     }
   });
 });
+
+describe('SkyWalkingExporter with an OAP that hangs or quotes our metadata', () => {
+  /** A bare OAP whose `collect` and management calls the test decides. */
+  async function startOap(collect: grpc.handleClientStreamingCall<unknown, unknown>): Promise<{ address: string; stop(): void }> {
+    const { TraceSegmentReportServiceService } = require('skywalking-backend-js/lib/proto/language-agent/Tracing_grpc_pb') as typeof import('skywalking-backend-js/lib/proto/language-agent/Tracing_grpc_pb');
+    const { ManagementServiceService } = require('skywalking-backend-js/lib/proto/management/Management_grpc_pb') as typeof import('skywalking-backend-js/lib/proto/management/Management_grpc_pb');
+    const server = new grpc.Server();
+    server.addService(TraceSegmentReportServiceService, { collect, collectInSync: collect });
+    // Management calls never answer either: stop() must cancel them.
+    server.addService(ManagementServiceService, { reportInstanceProperties: () => undefined, keepAlive: () => undefined });
+    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    return { address: `127.0.0.1:${port}`, stop: () => server.forceShutdown() };
+  }
+
+  it('shutdown() cancels a collect the OAP never answers (instead of waiting for its deadline) and counts the spans it held', async () => {
+    let arrived!: () => void;
+    const reached = new Promise<void>((r) => (arrived = r));
+    const oap = await startOap((call) => call.on('data', () => arrived()));
+    try {
+      const e = new SkyWalkingExporter({ endpoint: oap.address, resource: resource(), logger, timeoutMs: 60_000 });
+      const held = e.export([span({ segmentId: 'late', segmentSpanIndex: 1 })]); // waits for its segment's first span
+      await held;
+      const p = e.export([span({ segmentId: 'hang', segmentSpanIndex: 0 })]).catch((err: ExportError) => err);
+      await reached;
+      await e.shutdown();
+      // Settled by shutdown() itself (a 60 s deadline would fail the test's own 30 s limit).
+      await expect(p).resolves.toMatchObject({ retryable: false, message: expect.stringContaining('abandoned at shutdown') });
+      expect(e.droppedSpans()).toBe(1);
+    } finally {
+      oap.stop();
+    }
+  });
+
+  it('quotes no secret from status details; RESOURCE_EXHAUSTED with grpc-retry-pushback-ms sets retryAfterMs', async () => {
+    const oap = await startOap((call, cb) => {
+      call.on('data', () => undefined);
+      call.on('end', () => {
+        const trailer = new grpc.Metadata();
+        trailer.set('grpc-retry-pushback-ms', '2500');
+        cb({ code: grpc.status.RESOURCE_EXHAUSTED, details: `busy; you sent ${JSON.stringify(call.metadata.getMap())}`, metadata: trailer });
+      });
+    });
+    const lines: string[] = [];
+    const capture: Logger = { debug: () => undefined, info: () => undefined, warn: (m) => lines.push(m), error: (m) => lines.push(m) };
+    try {
+      const e = new SkyWalkingExporter({ endpoint: oap.address, resource: resource(), logger: capture, token: 'sEcReT-sw-token', headers: { 'x-key': 'sEcReT-sw-hdr' }, management: false });
+      const err = (await e.export([span({ segmentId: 'busy', segmentSpanIndex: 0 })]).catch((x: unknown) => x)) as ExportError & { retryAfterMs?: number };
+      expect(err).toMatchObject({ retryable: true, retryAfterMs: 2500 });
+      expect(err.message).toContain('RESOURCE_EXHAUSTED busy; you sent');
+      expect(`${err.message}\n${lines.join('\n')}`).not.toContain('sEcReT');
+      expect(lines.length).toBeGreaterThan(0);
+      await e.shutdown();
+    } finally {
+      oap.stop();
+    }
+  });
+});
