@@ -7,6 +7,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { ExportError } from '../../src';
+import { collectorReason, secretVariants } from '../common/collectorText';
 import { parseRetryAfter, withRetryAfter } from '../common/retryAfter';
 
 /**
@@ -77,8 +78,10 @@ function describe(url: URL): string {
  * - `signal` aborted → rejects with `retryable: true` (the request is destroyed).
  * - Any other status (400: Zipkin rejected the spans, 401/403, 404, 413…) and TLS
  *   certificate errors → rejects with `retryable: false`.
- * The error message holds the status and up to 512 bytes of the collector's answer (Zipkin
- * states the reason for a 400 there); never request headers or credentials.
+ * The error message holds the status and a short excerpt of the collector's answer (Zipkin
+ * states the reason for a 400 there) from which every header value we sent (credentials,
+ * basic-auth encoding, extra headers) is removed, since a proxy may quote the request back;
+ * never request headers or credentials.
  *
  * @returns resolves with the HTTP status code
  * @example
@@ -135,7 +138,8 @@ export function postSpans(req: PostRequest): Promise<number> {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
-          if (size < 512) {
+          // Enough of the answer that no secret can be cut off inside the 160-character excerpt kept.
+          if (size < 4096) {
             chunks.push(chunk);
             size += chunk.length;
           }
@@ -148,7 +152,8 @@ export function postSpans(req: PostRequest): Promise<number> {
             finish(undefined, status);
             return;
           }
-          const answer = Buffer.concat(chunks).toString('utf8').slice(0, 512).replace(/[\r\n]+/g, ' ').trim();
+          const sent = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !/^content-/i.test(k)));
+          const answer = collectorReason(Buffer.concat(chunks).toString('utf8'), secretVariants(sent));
           const retryable = status === 408 || status === 429 || status >= 500;
           const err = exportError(`Zipkin POST ${where} answered ${status}${answer ? `: ${answer}` : ''}`, retryable, { statusCode: status });
           // 429/503 may carry Retry-After: the pipeline waits at least that long before retrying.
@@ -162,7 +167,9 @@ export function postSpans(req: PostRequest): Promise<number> {
       request.end(req.body);
     } catch (e) {
       // e.g. an invalid header value: the same request would fail again.
-      finish(exportError(`Zipkin POST ${where} could not be sent: ${(e as Error)?.message ?? String(e)}`, false));
+      // Node's message may quote the header value (a secret), so only the error code is kept.
+      const code = (e as NodeJS.ErrnoException | undefined)?.code;
+      finish(exportError(`Zipkin POST ${where} could not be sent (${code ?? 'invalid request'})`, false, code ? { code } : undefined));
     }
   });
 }

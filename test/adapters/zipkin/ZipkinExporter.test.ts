@@ -192,6 +192,29 @@ describe('ZipkinExporter → Zipkin stand-in', () => {
     expect(err.statusCode).toBe(Number(mode));
   });
 
+  test('an answer quoting our request (credentials, headers) is scrubbed before it reaches the error; Retry-After becomes retryAfterMs', async () => {
+    // A proxy that denies the request and quotes its headers, asking for a pause.
+    const proxy = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(429, { 'Retry-After': '3' });
+        res.end(`denied: ${JSON.stringify(req.headers)}`);
+      });
+    });
+    const port = await listen(proxy);
+    try {
+      const err = (await exporter({ url: `http://bob:sEcReT-zpw-1@127.0.0.1:${port}/api/v2/spans`, headers: { 'x-key': 'sEcReT-zhdr-2' } })
+        .export([makeSpan()])
+        .catch((e: unknown) => e)) as ExportError & { retryAfterMs?: number };
+      expect(err).toMatchObject({ retryable: true, retryAfterMs: 3000 });
+      expect(err.message).toContain('429: denied');
+      expect(err.message).not.toMatch(/sEcReT/);
+      expect(err.message).not.toContain(Buffer.from('bob:sEcReT-zpw-1').toString('base64'));
+    } finally {
+      await closeServer(proxy);
+    }
+  });
+
   test('a 400 rejects as not retryable with Zipkin’s reason', async () => {
     // A server that rejects everything with a reason, as Zipkin does for a malformed span.
     const bad = http.createServer((req, res) => {
