@@ -82,7 +82,8 @@ export function otlpConfigError(key: string, reason: string): ConfigError {
 }
 
 function redact(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1<redacted>@');
+  // `scheme://user:pw@…`, and a bare `user:pw@host:port` (no scheme) too.
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1<redacted>@').replace(/^[^/@\s]*@/, '<redacted>@');
 }
 
 /**

@@ -367,6 +367,8 @@ export function checkEndpoint(v: unknown, path: string, keyOf: KeyOf): string {
     if (u.hostname === '') badValue(keyOf, path, `${expected} with a host`, s);
     return s;
   }
+  // `user:password@host:port` without a scheme: never quote it (the password would be in the message).
+  if (s.includes('@')) fail(keyOf, path, `must be ${expected} without credentials (value not shown; put them in reporter.user / reporter.password)`);
   const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/.exec(s);
   if (!m) badValue(keyOf, path, expected, s);
   const port = Number(m[2]);

@@ -31,5 +31,7 @@ describe('parseJaegerEndpoint', () => {
       expect((err as Error).message).toContain('endpoint');
       expect((err as Error).message).not.toContain('hunter2');
     }
+    // A bare host:port carrying user:password@ (no scheme) is not quoted either.
+    expect(() => parseJaegerEndpoint('bob:hunter2@host:6832')).toThrow(expect.objectContaining({ name: 'ConfigError', message: expect.not.stringContaining('hunter2') }));
   });
 });

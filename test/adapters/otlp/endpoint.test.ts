@@ -71,6 +71,8 @@ describe('parseOtlpEndpoint', () => {
     } catch (e) {
       expect((e as Error).message).not.toContain('hunter2');
     }
+    // A bare host:port carrying user:password@ (no scheme) is not quoted either.
+    expect(() => parseOtlpEndpoint('bob:hunter2@c:4317')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
   });
 });
 
