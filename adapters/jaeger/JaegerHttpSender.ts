@@ -20,7 +20,7 @@ export interface JaegerHttpSenderOptions {
   password?: string;
   /** Extra request headers (e.g. a bearer token). Never logged. */
   headers?: Record<string, string>;
-  /** Per-request timeout in ms (default 10000). */
+  /** Deadline of one request in ms, connect to the end of the answer (default 10000). */
   timeoutMs?: number;
   /** TLS options for `https:` URLs. */
   tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
@@ -111,9 +111,11 @@ export class JaegerHttpSender {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       let req: http.ClientRequest | undefined;
+      let timer: NodeJS.Timeout | undefined;
       const done = (err?: ExportError): void => {
         if (settled) return;
         settled = true;
+        if (timer) clearTimeout(timer);
         if (req) this.inFlight.delete(req);
         if (err) reject(err);
         else resolve();
@@ -139,10 +141,12 @@ export class JaegerHttpSender {
         });
         const sent = req;
         this.inFlight.add(sent);
-        sent.setTimeout(this.timeoutMs, () => {
+        // A hard deadline for the whole exchange: a socket idle timeout (`req.setTimeout`) would
+        // never fire against a collector that trickles its answer, and requests would pile up.
+        timer = setTimeout(() => {
           done(exportError(`jaeger collector ${this.target} timed out after ${this.timeoutMs} ms`, true));
           sent.destroy();
-        });
+        }, this.timeoutMs);
         req.on('error', (err: NodeJS.ErrnoException) => {
           if (this.closed) {
             done(exportError(`jaeger collector ${this.target}: request abandoned at shutdown`, false));

@@ -246,6 +246,26 @@ describe('JaegerExporter with a dead or hanging collector', () => {
     await new Promise<void>((r) => server.close(() => r()));
   });
 
+  it('the timeout is a hard deadline: a collector trickling its answer cannot keep a request open', async () => {
+    const timers = new Set<NodeJS.Timeout>();
+    const server = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(200);
+      const t = setInterval(() => res.write('.'), 20); // resets any idle timeout, never ends
+      timers.add(t);
+      res.on('close', () => clearInterval(t));
+    });
+    const port = await listen(server);
+    defer(() => {
+      for (const t of timers) clearInterval(t);
+      server.closeAllConnections();
+      return new Promise<void>((r) => server.close(() => r()));
+    });
+    const exporter = new JaegerExporter({ resource, endpoint: `http://127.0.0.1:${port}/api/traces`, reporter: { timeout: 300 } });
+    defer(() => exporter.shutdown());
+    await expect(exporter.export([makeSpan()])).rejects.toMatchObject({ retryable: true, message: expect.stringContaining('timed out after 300 ms') });
+  });
+
   it('shutdown() ends a request the collector never answers, instead of waiting for its timeout', async () => {
     const sockets = new Set<import('node:net').Socket>();
     let arrived!: () => void;
