@@ -11,13 +11,13 @@
  * 3. ConfigError messages never echo a secret (credentials in the endpoint, a header value with
  *    CR/LF, a token of the wrong type).
  *
- * Known defects (marked `it.failing`, see the report):
- * D7 — a collector's answer text reaches the log: Zipkin puts up to 512 bytes of the HTTP
+ * Defects these tests found (both fixed; `KNOWN_FAILING` lists any still open):
+ * D7 — a collector's answer text reached the log: Zipkin put up to 512 bytes of the HTTP
  *      answer body in its error, SkyWalking and OTLP/gRPC the gRPC status details; a proxy or
- *      gateway that quotes the request ("invalid key …") thereby writes the collector
- *      credentials into the app's log.
- * D8 — a `host:port` endpoint carrying `user:password@` is quoted verbatim in the ConfigError.
- * Both fixed by test/reliability/proposed-fixes.patch (validated: these tests pass with it).
+ *      gateway that quotes the request ("invalid key …") thereby wrote the collector
+ *      credentials into the app's log. Fixed in 287cf31 and cdcd91f.
+ * D8 — a `host:port` endpoint carrying `user:password@` was quoted verbatim in the
+ *      ConfigError. Fixed in 2e833f6.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';

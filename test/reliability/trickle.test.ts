@@ -5,11 +5,10 @@
  * every HTTP exporter keeps at most a few requests open at once while the app keeps ending
  * spans, and every span is counted.
  *
- * D9 (jaeger-http, `it.failing`): JaegerHttpSender bounds a request with `req.setTimeout`, an
- * idle-socket timeout that a trickling answer keeps resetting: every attempt the pipeline gives
- * up on stays open (6 after 1.5 s, growing), and `tracer.flush()` never settles because the
- * exporter waits for them. Fix in proposed-fixes.patch (a hard per-request deadline, as
- * OtlpHttpSender and Zipkin's postSpans have).
+ * D9 (jaeger-http, found here): JaegerHttpSender bounded a request with `req.setTimeout`, an
+ * idle-socket timeout that a trickling answer keeps resetting: every attempt the pipeline gave
+ * up on stayed open (6 after 1.5 s, growing), and `tracer.flush()` never settled because the
+ * exporter waited for them. Fixed in 91cb730 with a hard per-request deadline.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
