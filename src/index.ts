@@ -27,6 +27,8 @@ export { MemoryExporter } from './export/MemoryExporter';
 export { ConsoleExporter, formatWaterfall } from './export/ConsoleExporter';
 export { NoopExporter } from './export/NoopExporter';
 export { RateLimitedLogger } from './export/RateLimitedLogger';
+export { parseRetryAfter, grpcRetryPushbackMs, withRetryAfter } from './export/retryAfter';
+export { secretVariants, collectorReason } from './export/collectorText';
 
 export * from './propagation';
 export * from './sampling';

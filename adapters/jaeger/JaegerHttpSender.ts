@@ -1,7 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { ExportError } from '../../src';
-import { parseRetryAfter, withRetryAfter } from '../common/retryAfter';
+import { type ExportError, parseRetryAfter, withRetryAfter } from '../../src';
 
 /**
  * Options of {@link JaegerHttpSender}.

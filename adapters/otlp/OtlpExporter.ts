@@ -1,7 +1,6 @@
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import type { ExportError, FinishedSpan, Logger, ReporterConfig, SpanExporter } from '../../src';
-import { secretVariants } from '../common/collectorText';
+import { type ExportError, type FinishedSpan, type Logger, type ReporterConfig, type SpanExporter, secretVariants } from '../../src';
 import { otlpConfigError, parseOtlpEndpoint, protocolFromEnv, type OtlpTarget } from './endpoint';
 import type { OtlpGrpcSender } from './OtlpGrpcSender';
 import { OtlpHttpSender } from './OtlpHttpSender';

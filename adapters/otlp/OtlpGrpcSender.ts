@@ -1,7 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import type { ExportError } from '../../src';
-import { collectorReason } from '../common/collectorText';
-import { grpcRetryPushbackMs, withRetryAfter } from '../common/retryAfter';
+import { type ExportError, collectorReason, grpcRetryPushbackMs, withRetryAfter } from '../../src';
 
 /** gRPC status codes the OTLP specification calls retryable (CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS). @example `RETRYABLE_GRPC_CODES.has(14) // true` */
 export const RETRYABLE_GRPC_CODES: ReadonlySet<number> = new Set([1, 4, 8, 10, 11, 14, 15]);

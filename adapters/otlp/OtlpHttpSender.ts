@@ -1,9 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as zlib from 'node:zlib';
-import type { ExportError } from '../../src';
-import { collectorReason } from '../common/collectorText';
-import { parseRetryAfter, withRetryAfter } from '../common/retryAfter';
+import { type ExportError, collectorReason, parseRetryAfter, withRetryAfter } from '../../src';
 
 /** Network error codes after which the same request may succeed later. @example `RETRYABLE_NET_CODES.has('ECONNREFUSED') // true` */
 export const RETRYABLE_NET_CODES: ReadonlySet<string> = new Set([

@@ -3,8 +3,7 @@ import type { ClientUnaryCall, Metadata, ServiceError } from '@grpc/grpc-js';
 import { KeyStringValuePair } from 'skywalking-backend-js/lib/proto/common/Common_pb';
 import type { ManagementServiceClient } from 'skywalking-backend-js/lib/proto/management/Management_grpc_pb';
 import { InstancePingPkg, InstanceProperties } from 'skywalking-backend-js/lib/proto/management/Management_pb';
-import type { Logger, Resource } from '../../src';
-import { collectorReason } from '../common/collectorText';
+import { type Logger, type Resource, collectorReason } from '../../src';
 
 /**
  * Settings of a {@link ManagementReporter} (ms).

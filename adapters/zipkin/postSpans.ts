@@ -6,9 +6,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { ExportError } from '../../src';
-import { collectorReason, secretVariants } from '../common/collectorText';
-import { parseRetryAfter, withRetryAfter } from '../common/retryAfter';
+import { type ExportError, collectorReason, secretVariants, parseRetryAfter, withRetryAfter } from '../../src';
 
 /**
  * Everything one POST needs.

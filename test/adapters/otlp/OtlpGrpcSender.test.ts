@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { secretVariants } from '../../../adapters/common/collectorText';
+import { secretVariants } from '../../../src';
 import { OtlpGrpcSender } from '../../../adapters/otlp/OtlpGrpcSender';
 
 /** A TraceService/Export server whose handler the test decides (raw bytes in and out). */

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { ExportError } from '../../src';
+import type { ExportError } from '../api/types';
 
 /** Longest wait taken from a collector's answer (the pipeline caps it again, at 60 s). */
 const MAX_MS = 3_600_000;

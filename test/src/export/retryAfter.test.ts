@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { grpcRetryPushbackMs, parseRetryAfter, withRetryAfter } from '../../../adapters/common/retryAfter';
+import { grpcRetryPushbackMs, parseRetryAfter, withRetryAfter } from '../../../src';
 
 describe('parseRetryAfter', () => {
   it('reads delta-seconds', () => {

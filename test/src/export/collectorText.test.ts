@@ -1,4 +1,4 @@
-import { collectorReason, secretVariants } from '../../../adapters/common/collectorText';
+import { collectorReason, secretVariants } from '../../../src';
 
 describe('collectorReason', () => {
   const headers = { Authorization: `Basic ${Buffer.from('user:pa55word-xyz').toString('base64')}`, 'x-api-key': 'key-value-123' };
