@@ -73,9 +73,11 @@ async function withDeadline(work: Promise<unknown>, ms: number): Promise<void> {
  * Guarantees (see README "Failure behaviour"):
  * - `onEnd()` is O(1), never throws, never blocks: when the queue is full the span is
  *   dropped and counted, and a warning is logged at most once per interval.
- * - No promise it creates rejects unhandled; no timer it owns keeps the process alive.
- * - A batch is either delivered once, or dropped and counted; never sent twice by us
- *   (a retry only follows a failed or timed-out attempt).
+ * - No promise it creates rejects unhandled; no timer it owns keeps the process alive,
+ *   except a bounded one while someone awaits `forceFlush()` or `shutdown()`.
+ * - Delivery is at-least-once: a retry follows only a failed or timed-out attempt, but when
+ *   the collector stored a batch and only its answer was lost (late or cut), the retry sends it
+ *   again. `exported` counts acknowledged spans only.
  *
  * @example
  * ```ts
