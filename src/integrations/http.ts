@@ -188,8 +188,10 @@ function startServerSpan(req: http.IncomingMessage, res: http.ServerResponse, tr
     recordStatus(span, res.statusCode, 500);
     span.end();
   };
-  // One listener: 'close' follows 'finish' on every response; an unfinished response at
-  // 'close' means the connection went away first.
+  // End at 'finish' (the response is handed to the OS): 'close' can come milliseconds later
+  // and would stretch the span past the caller's. 'close' without 'finish' means the
+  // connection went away first.
+  res.once('finish', finish);
   res.once('close', () => {
     if (!done && !res.writableFinished) {
       span.setStatus('error', 'connection closed before the response finished');

@@ -158,3 +158,25 @@ describe('HTTP integration', () => {
     expect(sanitizeUrl('/p?password=x', t)).toBe('/p?password=%5BREDACTED%5D');
   });
 });
+
+describe('HTTP server span timing', () => {
+  it('the server span ends when the response finishes, not at the later socket close', async () => {
+    const { nowUs } = await import('../../../src');
+    const server = createTracer({ serviceName: 'srv', backend: 'memory', recordCaller: false });
+    const finishedAt: number[] = [];
+    const s = http.createServer(
+      traceHttpHandler((_req, res) => {
+        res.once('finish', () => finishedAt.push(nowUs())); // added after the tracer's own listener
+        res.end('ok');
+      }, { tracer: server }),
+    );
+    const url = await listen(s);
+    for (let i = 0; i < 10; i++) await (await fetch(`${url}/t`)).text();
+    const spans = await spansOf(server);
+    expect(spans).toHaveLength(10);
+    spans.forEach((sv, i) => expect(sv.endTimeUs).toBeLessThanOrEqual(finishedAt[i]));
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+    await server.shutdown();
+  });
+});
