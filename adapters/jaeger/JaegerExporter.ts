@@ -118,6 +118,11 @@ export class JaegerExporter implements SpanExporter {
    * @param batch - finished, sampled spans
    * @returns resolves when the collector accepted the batch (HTTP 2xx) or every datagram left
    *   the socket (UDP); never throws synchronously
+   * @example
+   * ```ts
+   * const exporter = new JaegerExporter({ resource, endpoint: 'http://127.0.0.1:14268/api/traces' });
+   * await exporter.export(memory.getFinishedSpans()); // one Thrift Batch POSTed
+   * ```
    */
   export(batch: readonly FinishedSpan[]): Promise<void> {
     if (this.isShutdown) return Promise.reject(exportError('jaeger exporter is shut down', false));
@@ -136,7 +141,14 @@ export class JaegerExporter implements SpanExporter {
     return p;
   }
 
-  /** Waits for exports in flight; the exporter buffers nothing itself. Never rejects. */
+  /**
+   * Waits for exports in flight; the exporter buffers nothing itself. Never rejects.
+   *
+   * @example
+   * ```ts
+   * await exporter.forceFlush();
+   * ```
+   */
   async forceFlush(): Promise<void> {
     await Promise.allSettled([...this.inflight]);
   }
@@ -149,6 +161,10 @@ export class JaegerExporter implements SpanExporter {
    * drain and deadline, so such a request is one it gave up on (and counted as dropped) — a
    * hanging collector must not keep the process alive until the request timeout. Call
    * {@link JaegerExporter.forceFlush} first to wait for it instead.
+   * @example
+   * ```ts
+   * await exporter.shutdown(); // later export() calls reject (not retryable)
+   * ```
    */
   async shutdown(): Promise<void> {
     if (this.isShutdown) return;

@@ -20,6 +20,7 @@ export interface OtlpExporterOptions {
   headers?: Record<string, string>;
   /** `reporter.user` / `reporter.password`: HTTP basic auth. Never logged. */
   user?: string;
+  /** `reporter.password`: HTTP basic auth password (with `user`). Never logged. */
   password?: string;
   /** `reporter.token`: sent as `Authorization: Bearer <token>` unless `headers` has an Authorization. Never logged. */
   token?: string;
@@ -141,6 +142,11 @@ export class OtlpExporter implements SpanExporter {
    * @param batch - finished spans (not mutated)
    * @returns resolves when the receiver accepted the batch; rejects with an {@link ExportError}
    *   (`retryable` set as described on the class) — never throws synchronously
+   * @example
+   * ```ts
+   * const exporter = new OtlpExporter({ endpoint: 'http://127.0.0.1:4318' });
+   * await exporter.export(memory.getFinishedSpans()); // one ExportTraceServiceRequest
+   * ```
    */
   export(batch: readonly FinishedSpan[]): Promise<void> {
     if (this.closed) return Promise.reject(this.error('the exporter is shut down', false));
@@ -162,7 +168,14 @@ export class OtlpExporter implements SpanExporter {
     return this.http ? this.http.send(body) : (this.grpc as OtlpGrpcSender).send(body);
   }
 
-  /** Wait for the requests in flight (the exporter buffers nothing else). Never rejects. */
+  /**
+   * Wait for the requests in flight (the exporter buffers nothing else). Never rejects.
+   *
+   * @example
+   * ```ts
+   * await exporter.forceFlush();
+   * ```
+   */
   async forceFlush(): Promise<void> {
     try {
       await (this.http ?? this.grpc)?.flush();
@@ -177,6 +190,10 @@ export class OtlpExporter implements SpanExporter {
    * abandoned (and counted as dropped), and a hanging receiver must not keep the process alive
    * until the request deadline. Call {@link OtlpExporter.forceFlush} first to wait instead.
    * Idempotent; never rejects.
+   * @example
+   * ```ts
+   * await exporter.shutdown(); // later export() calls reject
+   * ```
    */
   async shutdown(): Promise<void> {
     if (this.closed) return;

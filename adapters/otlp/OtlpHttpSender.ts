@@ -103,6 +103,10 @@ export class OtlpHttpSender {
    *
    * @param body - the serialized `ExportTraceServiceRequest`
    * @returns resolves on 2xx; rejects with the error from `makeError` otherwise
+   * @example
+   * ```ts
+   * await sender.send(ProtobufTraceSerializer.serializeRequest(spans)!);
+   * ```
    */
   send(body: Uint8Array): Promise<void> {
     const p = this.post(body);
@@ -114,7 +118,14 @@ export class OtlpHttpSender {
     return p;
   }
 
-  /** Resolves when every request in flight has settled. Never rejects. */
+  /**
+   * Resolves when every request in flight has settled. Never rejects.
+   *
+   * @example
+   * ```ts
+   * await sender.flush();
+   * ```
+   */
   async flush(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
   }
@@ -125,6 +136,10 @@ export class OtlpHttpSender {
    * it after its own deadline, so such a request was abandoned, and a hanging collector must
    * not keep the process alive until the request timeout (call {@link OtlpHttpSender.flush}
    * first to wait instead). Idempotent; never rejects.
+   * @example
+   * ```ts
+   * await sender.close(); // sockets released
+   * ```
    */
   async close(): Promise<void> {
     this.closed = true;

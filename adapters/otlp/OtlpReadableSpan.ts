@@ -148,21 +148,37 @@ function attributesWithPeer(span: FinishedSpan): OtelAttributes {
  * ```
  */
 export class OtlpReadableSpan implements ReadableSpan {
+  /** Operation name. */
   readonly name: string;
+  /** OTel span kind mapped from ours (see the class doc). */
   readonly kind: OtelSpanKind;
+  /** The parent's ids (`isRemote` from `remoteParent`), or `undefined` for a root span. */
   readonly parentSpanContext: OtelSpanContext | undefined;
+  /** Start, `[s, ns]` since epoch (from µs). */
   readonly startTime: HrTime;
+  /** End, `[s, ns]` since epoch (from µs). */
   readonly endTime: HrTime;
+  /** End − start, `[s, ns]`. */
   readonly duration: HrTime;
+  /** UNSET / OK / ERROR (message for ERROR only). */
   readonly status: OtelSpanStatus;
+  /** The span's attributes plus the peer's `server.address`/`client.address`, port and `peer.service`. */
   readonly attributes: OtelAttributes;
+  /** Always empty: the core has no links. */
   readonly links: Link[] = NO_LINKS;
+  /** Span events, times as `HrTime`. */
   readonly events: TimedEvent[];
+  /** Always true: only finished spans are exported. */
   readonly ended = true;
+  /** The process resource (see {@link otlpResource}). */
   readonly resource: OtelResource;
+  /** `{ name: 'traceandtrace', version }`. */
   readonly instrumentationScope: { name: string; version: string };
+  /** 0: the core applied its limits before export. */
   readonly droppedAttributesCount = 0;
+  /** 0: the core applied its limits before export. */
   readonly droppedEventsCount = 0;
+  /** 0: no links. */
   readonly droppedLinksCount = 0;
   private readonly context: OtelSpanContext;
 
@@ -205,7 +221,16 @@ export class OtlpReadableSpan implements ReadableSpan {
     this.instrumentationScope = scopeFor(span.resource);
   }
 
-  /** The span's own context (ids, sampled flag, `tracestate`). */
+  /**
+   * The span's own context (ids, sampled flag, `tracestate`).
+   *
+   * Never throws.
+   *
+   * @example
+   * ```ts
+   * new OtlpReadableSpan(span).spanContext().traceFlags; // 1 when sampled
+   * ```
+   */
   spanContext(): OtelSpanContext {
     return this.context;
   }

@@ -59,10 +59,15 @@ export const TRACES_PATH = '/v1/traces';
  * ```
  */
 export interface OtlpTarget {
+  /** `http/protobuf`, `http/json` or `grpc`. */
   protocol: OtlpProtocol;
+  /** HTTP: the full URL POSTed to; gRPC: `http(s)://host:port` (see above). */
   url: string;
+  /** Whether the connection is TLS (`https:` / `grpcs:`). */
   tls: boolean;
+  /** `user:password` taken out of the URL, if any. A secret: never log it. */
   basicAuth: string | undefined;
+  /** The URL safe for logs and errors (no credentials, no query string). */
   display: string;
 }
 

@@ -112,6 +112,12 @@ export class SegmentAssembler {
    *
    * @param batch - finished spans, in the order they ended
    * @param force - send everything held, not only complete segments
+   * @example
+   * ```ts
+   * const plan = assembler.plan(batch, false);
+   * await send(plan.segments);
+   * plan.commit();
+   * ```
    */
   plan(batch: readonly FinishedSpan[], force: boolean): AssemblyPlan {
     const nowMs = this.now();

@@ -186,7 +186,16 @@ export class SkyWalkingExporter implements SpanExporter {
     return this.counters.spansDropped;
   }
 
-  /** Counters (see {@link SkyWalkingExporterStats}). */
+  /**
+   * Counters (see {@link SkyWalkingExporterStats}).
+   *
+   * A snapshot copy. Never throws.
+   *
+   * @example
+   * ```ts
+   * const { spansDropped, spansPending } = exporter.stats();
+   * ```
+   */
   stats(): SkyWalkingExporterStats {
     return { ...this.counters, spansPending: this.assembler.pendingSpanCount };
   }
@@ -196,12 +205,23 @@ export class SkyWalkingExporter implements SpanExporter {
    * Resolves when the OAP accepted them (or when the batch only fed the buffer); rejects with
    * an `ExportError` (`retryable` on UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED,
    * CANCELLED). Never throws synchronously.
+   * @example
+   * ```ts
+   * await exporter.export(memory.getFinishedSpans());
+   * ```
    */
   export(batch: readonly FinishedSpan[]): Promise<void> {
     return this.serial(() => this.flushPlan(batch, false));
   }
 
-  /** Sends every held span now (incomplete segments as continuation segments). Rejects like `export()`. */
+  /**
+   * Sends every held span now (incomplete segments as continuation segments). Rejects like `export()`.
+   *
+   * @example
+   * ```ts
+   * await exporter.forceFlush();
+   * ```
+   */
   forceFlush(): Promise<void> {
     return this.serial(() => this.flushPlan([], true));
   }
@@ -214,6 +234,10 @@ export class SkyWalkingExporter implements SpanExporter {
    * A `collect` still open when `shutdown()` is called is one the core gave up on (it calls
    * `shutdown()` after its own drain and deadline): it is cancelled, and since the OAP is not
    * answering, held spans are then dropped (and counted) rather than sent into the same hang.
+   * @example
+   * ```ts
+   * await exporter.shutdown();
+   * ```
    */
   async shutdown(): Promise<void> {
     if (this.closed || this.stopping) return;

@@ -180,6 +180,10 @@ export class ZipkinExporter implements SpanExporter {
    *
    * Resolves when Zipkin accepted it (or when no span of it was valid, so nothing was sent);
    * rejects with an `ExportError` (`retryable` as described on the class). Never throws.
+   * @example
+   * ```ts
+   * await exporter.export(memory.getFinishedSpans()); // one POST /api/v2/spans
+   * ```
    */
   export(batch: readonly FinishedSpan[]): Promise<void> {
     if (this.closed) return Promise.reject(exportError('Zipkin exporter is shut down', false));
@@ -247,7 +251,16 @@ export class ZipkinExporter implements SpanExporter {
     }
   }
 
-  /** Nothing is buffered here (the core's pipeline holds the queue); waits for an export in flight. */
+  /**
+   * Nothing is buffered here (the core's pipeline holds the queue); waits for an export in flight.
+   *
+   * Never rejects.
+   *
+   * @example
+   * ```ts
+   * await exporter.forceFlush();
+   * ```
+   */
   async forceFlush(): Promise<void> {
     await this.inFlight;
   }
@@ -259,6 +272,11 @@ export class ZipkinExporter implements SpanExporter {
    * after it delivered what it could before its deadline, so anything still open was
    * abandoned (and counted as dropped) — a hanging collector must not keep the process alive
    * after shutdown. Call {@link ZipkinExporter.forceFlush} first to wait for it instead.
+   * @example
+   * ```ts
+   * await exporter.forceFlush(); // wait for a request still open
+   * await exporter.shutdown();
+   * ```
    */
   async shutdown(): Promise<void> {
     this.closed = true;
