@@ -263,50 +263,6 @@ function fixtureOffenders(): Result {
   return collectOffenders([path.join(dir, 'index.ts')], options, dir, host);
 }
 
-/** Known TSDoc gaps in adapters/ (see the adapters todo); remove entries as they are fixed. */
-const KNOWN_ADAPTER_GAPS: readonly string[] = [
-  'adapters/jaeger/JaegerExporter.ts  method JaegerExporter#export  — missing @example',
-  'adapters/jaeger/JaegerExporter.ts  method JaegerExporter#forceFlush  — missing @example',
-  'adapters/jaeger/JaegerExporter.ts  method JaegerExporter#shutdown  — missing @example',
-  'adapters/otlp/endpoint.ts  property OtlpTarget.protocol  — missing doc comment',
-  'adapters/otlp/endpoint.ts  property OtlpTarget.url  — missing doc comment',
-  'adapters/otlp/endpoint.ts  property OtlpTarget.tls  — missing doc comment',
-  'adapters/otlp/endpoint.ts  property OtlpTarget.basicAuth  — missing doc comment',
-  'adapters/otlp/endpoint.ts  property OtlpTarget.display  — missing doc comment',
-  'adapters/otlp/OtlpExporter.ts  property OtlpExporterOptions.password  — missing doc comment',
-  'adapters/otlp/OtlpExporter.ts  method OtlpExporter#export  — missing @example',
-  'adapters/otlp/OtlpExporter.ts  method OtlpExporter#forceFlush  — missing @example',
-  'adapters/otlp/OtlpExporter.ts  method OtlpExporter#shutdown  — missing @example',
-  'adapters/otlp/OtlpHttpSender.ts  method OtlpHttpSender#send  — missing @example',
-  'adapters/otlp/OtlpHttpSender.ts  method OtlpHttpSender#flush  — missing @example',
-  'adapters/otlp/OtlpHttpSender.ts  method OtlpHttpSender#close  — missing @example',
-  'adapters/otlp/OtlpReadableSpan.ts  property OtlpReadableSpan#name  — missing doc comment',
-  'adapters/otlp/OtlpReadableSpan.ts  property OtlpReadableSpan#kind  — missing doc comment',
-  'adapters/otlp/OtlpReadableSpan.ts  property OtlpReadableSpan#parentSpanContext  — missing doc comment',
-  'adapters/otlp/OtlpReadableSpan.ts  property OtlpReadableSpan#startTime  — missing doc comment',
-  'adapters/otlp/OtlpReadableSpan.ts  property OtlpReadableSpan#endTime  — missing doc comment',
-  'adapters/otlp/OtlpReadableSpan.ts  property OtlpReadableSpan#duration  — missing doc comment',
-  'adapters/otlp/OtlpReadableSpan.ts  property OtlpReadableSpan#status  — missing doc comment',
-  'adapters/otlp/OtlpReadableSpan.ts  property OtlpReadableSpan#attributes  — missing doc comment',
-  'adapters/otlp/OtlpReadableSpan.ts  property OtlpReadableSpan#links  — missing doc comment',
-  'adapters/otlp/OtlpReadableSpan.ts  property OtlpReadableSpan#events  — missing doc comment',
-  'adapters/otlp/OtlpReadableSpan.ts  property OtlpReadableSpan#ended  — missing doc comment',
-  'adapters/otlp/OtlpReadableSpan.ts  property OtlpReadableSpan#resource  — missing doc comment',
-  'adapters/otlp/OtlpReadableSpan.ts  property OtlpReadableSpan#instrumentationScope  — missing doc comment',
-  'adapters/otlp/OtlpReadableSpan.ts  property OtlpReadableSpan#droppedAttributesCount  — missing doc comment',
-  'adapters/otlp/OtlpReadableSpan.ts  property OtlpReadableSpan#droppedEventsCount  — missing doc comment',
-  'adapters/otlp/OtlpReadableSpan.ts  property OtlpReadableSpan#droppedLinksCount  — missing doc comment',
-  'adapters/otlp/OtlpReadableSpan.ts  method OtlpReadableSpan#spanContext  — missing @example',
-  'adapters/skywalking/SegmentAssembler.ts  method SegmentAssembler#plan  — missing @example',
-  'adapters/skywalking/SkyWalkingExporter.ts  method SkyWalkingExporter#stats  — missing @example',
-  'adapters/skywalking/SkyWalkingExporter.ts  method SkyWalkingExporter#export  — missing @example',
-  'adapters/skywalking/SkyWalkingExporter.ts  method SkyWalkingExporter#forceFlush  — missing @example',
-  'adapters/skywalking/SkyWalkingExporter.ts  method SkyWalkingExporter#shutdown  — missing @example',
-  'adapters/zipkin/ZipkinExporter.ts  method ZipkinExporter#export  — missing @example',
-  'adapters/zipkin/ZipkinExporter.ts  method ZipkinExporter#forceFlush  — missing @example',
-  'adapters/zipkin/ZipkinExporter.ts  method ZipkinExporter#shutdown  — missing @example',
-];
-
 describe('TSDoc on every public export', () => {
   let result: Result;
   beforeAll(() => {
@@ -341,15 +297,8 @@ describe('TSDoc on every public export', () => {
     expect(src).toEqual([]);
   });
 
-  // adapters/** are owned by the adapter engineers: their remaining gaps are listed (as
-  // `file  what  — missing …`, no line numbers so edits do not break the list) and reported
-  // as a todo; anything undocumented beyond them fails.
-  it('adapters/: no undocumented export beyond the known gaps listed in the adapters todo', () => {
-    const known = new Set(KNOWN_ADAPTER_GAPS);
-    const fresh = format(result.offenders.filter((o) => o.where.startsWith('adapters/')))
-      .filter((line) => !known.has(line.replace(/:\d+ {2}/, '  ')));
-    expect(fresh).toEqual([]);
+  it('adapters/: every exported function, class, public method, interface, type and const is documented (with @example where required)', () => {
+    const adapters = format(result.offenders.filter((o) => o.where.startsWith('adapters/')));
+    expect(adapters).toEqual([]);
   });
-
-  it.todo(`adapters/: every exported function, class, public method, interface, type and const is documented (with @example where required) — ${KNOWN_ADAPTER_GAPS.length} known gaps: ${KNOWN_ADAPTER_GAPS.join('; ')}`);
 });
