@@ -393,14 +393,22 @@ export function tracedRequest(
     h[k] = v;
   });
   const mod = url.protocol === 'https:' ? https : http;
-  const req = withSpan(span, () =>
-    mod.request(url, { ...requestOptions, headers }, (res) => {
-      recordStatus(span, res.statusCode ?? 0, 400);
-      res.once('end', () => span.end());
-      res.once('close', () => span.end());
-      if (callback) callback(res);
-    }),
-  );
+  let req: http.ClientRequest;
+  try {
+    req = withSpan(span, () =>
+      mod.request(url, { ...requestOptions, headers }, (res) => {
+        recordStatus(span, res.statusCode ?? 0, 400);
+        res.once('end', () => span.end());
+        res.once('close', () => span.end());
+        if (callback) callback(res);
+      }),
+    );
+  } catch (err) {
+    // http.request throws synchronously for e.g. an invalid header: end the span, re-throw.
+    span.recordError(err);
+    span.end();
+    throw err;
+  }
   req.once('error', (err) => {
     span.recordError(err);
     span.end();

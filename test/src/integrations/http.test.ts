@@ -180,3 +180,14 @@ describe('HTTP server span timing', () => {
     await server.shutdown();
   });
 });
+
+describe('tracedRequest when http.request throws', () => {
+  it('ends the exit span with the error and re-throws', async () => {
+    const t = createTracer({ serviceName: 'c', backend: 'memory', recordCaller: false });
+    expect(() => tracedRequest('http://127.0.0.1:1/', { headers: { 'x-bad': 'a\r\nb' } }, undefined, { tracer: t })).toThrow();
+    const [span] = await spansOf(t);
+    expect(span.kind).toBe('exit');
+    expect(span.status.code).toBe('error');
+    await t.shutdown();
+  });
+});
