@@ -79,27 +79,11 @@ describe.each(['jaeger-http', 'zipkin', 'otlp-http'])('D2 (fixed): %s honours Re
 });
 
 describe('D3 (fixed): SkyWalking retries RESOURCE_EXHAUSTED', () => {
-  it('sends a batch again after RESOURCE_EXHAUSTED, as after UNAVAILABLE', async () => {
-    const server = await startGrpcStatusServer(grpc.status.RESOURCE_EXHAUSTED);
-    try {
-      const tracer = createTracer({
-        serviceName: 'd3',
-        backend: 'skywalking',
-        endpoint: server.address,
-        reporter: { flushInterval: 60_000, maxRetries: 1, timeout: 1000 },
-        logger: captureLogs().logger('d3'),
-      });
-      tracers.push(tracer);
-      tracer.startSpan('GET /x', { kind: 'entry', parent: null }).end();
-      await tracer.flush();
-      expect(server.calls.get('/skywalking.v3.TraceSegmentReportService/collect')).toBe(2);
-    } finally {
-      await server.stop();
-    }
-  });
-
-  it('control: UNAVAILABLE is retried (same setup)', async () => {
-    const server = await startGrpcStatusServer(grpc.status.UNAVAILABLE);
+  it.each([
+    ['sends a batch again after RESOURCE_EXHAUSTED, as after UNAVAILABLE', grpc.status.RESOURCE_EXHAUSTED],
+    ['control: UNAVAILABLE is retried (same setup)', grpc.status.UNAVAILABLE],
+  ])('%s', async (_title, status) => {
+    const server = await startGrpcStatusServer(status);
     try {
       const tracer = createTracer({
         serviceName: 'd3',
@@ -117,6 +101,7 @@ describe('D3 (fixed): SkyWalking retries RESOURCE_EXHAUSTED', () => {
     }
   });
 });
+
 
 describe('D4/D5: an awaited shutdown() or flush() settles before the process exits', () => {
   const ROOT = path.resolve(__dirname, '..', '..');
