@@ -38,11 +38,11 @@ export function withSpan<T>(span: Span | undefined, fn: () => T): T {
 }
 
 /**
- * Run `fn(arg)` with `span` active, allocating no closure (for the span hot path).
+ * Run `fn(...args)` with `span` active, allocating no closure (for the span hot path).
  * @internal
  */
-export function runWithSpan<A, T>(span: Span, fn: (arg: A) => T, arg: A): T {
-  return storage.run(span, fn, arg);
+export function runWithSpan<A extends unknown[], T>(span: Span, fn: (...args: A) => T, ...args: A): T {
+  return storage.run(span, fn, ...args);
 }
 
 /**

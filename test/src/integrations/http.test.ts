@@ -127,6 +127,51 @@ describe('HTTP integration', () => {
     await caller.shutdown();
   });
 
+  it('tracedRequest keeps object and raw-array headers, honours option overrides and marks aborted responses', async () => {
+    const caller = tracer({ serviceName: 'caller' });
+    const get = (target: string, opts: http.RequestOptions): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = tracedRequest(target, opts, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); }, { tracer: caller });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await get(`${base}/orders`, { headers: { 'x-keep': 'object' } })).toBe(200);
+    expect(await get(`${base}/orders`, { headers: ['Host', '127.0.0.1', 'X-Keep', 'array'] as unknown as http.OutgoingHttpHeaders })).toBe(200);
+    // requestOptions override the target, as with http.request(url, options)
+    expect(await get(`${base}/ignored`, { path: '/orders?via=override' })).toBe(200);
+    expect(seenHeaders.map((h) => h['x-keep'])).toEqual(['object', 'array', undefined]);
+    for (const h of seenHeaders) expect(h.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    // the server resets the socket mid-body: the client span ends with an error
+    await new Promise<void>((resolve) => {
+      const req = tracedRequest(`${base}/hang`, {}, (res) => { res.resume(); res.on('close', resolve); res.on('error', () => undefined); }, { tracer: caller });
+      req.on('error', () => resolve());
+      req.end();
+    });
+    const spans = await spansOf(caller);
+    expect(spans).toHaveLength(4);
+    expect(spans.slice(0, 3).map((s) => s.attributes['http.response.status_code'])).toEqual([200, 200, 200]);
+    expect(new Set(seenHeaders.slice(0, 3).map((h) => String(h.traceparent).split('-')[2]))).toEqual(new Set(spans.slice(0, 3).map((s) => s.spanId)));
+    expect(spans[3].status.code).toBe('error');
+    await caller.shutdown();
+  });
+
+  it('tracedRequest: the response callback runs in the caller\'s context, not the exit span\'s', async () => {
+    const caller = tracer({ serviceName: 'caller' });
+    let seen: string | undefined = 'unset';
+    const root = caller.startSpan('root');
+    await caller.withSpan(root, () =>
+      new Promise<void>((resolve) => {
+        const req = tracedRequest(`${base}/orders`, {}, (res) => { seen = currentSpan()?.spanId; res.resume(); res.on('end', resolve); }, { tracer: caller });
+        req.end();
+      }),
+    );
+    root.end();
+    expect(seen).toBe(root.spanId);
+    const exit = (await spansOf(caller)).find((s) => s.kind === 'exit')!;
+    expect(exit.parentSpanId).toBe(root.spanId);
+    await caller.shutdown();
+  });
+
   it('addHttpTracing: server side extracts, client side injects into the headers object', async () => {
     const a = tracer({ serviceName: 'a' });
     const headers: Record<string, string> = {};
