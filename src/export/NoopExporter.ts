@@ -1,7 +1,9 @@
 import type { FinishedSpan, SpanExporter } from '../api/types';
 
 /**
- * Accepts and discards every batch. Backend name `noop` (the default backend).
+ * Accepts and discards every batch. Backend name `noop` (the default backend). A tracer whose
+ * exporter is a NoopExporter does not queue finished spans at all: it counts them as exported
+ * at `end()`, so tracing without a backend retains no span after it ends.
  *
  * @example
  * ```ts

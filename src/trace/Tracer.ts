@@ -159,6 +159,12 @@ export class Tracer implements SpanOwner {
   /** @internal lower-case keys whose values are redacted. */
   readonly redactedKeys: ReadonlySet<string>;
   private readonly processor: BatchSpanProcessor;
+  /**
+   * The exporter discards everything (backend `noop`, or tracing disabled): finished spans are
+   * counted as exported at `end()` instead of being queued, so they die young (no queue, no
+   * batch, no timer work per batch).
+   */
+  private readonly discardAtEnd: boolean;
   private readonly disabled: boolean;
   private readonly recordCaller: boolean;
   private readonly logSpans: boolean;
@@ -215,6 +221,7 @@ export class Tracer implements SpanOwner {
       backend = factory({ config: this.config, resource: this.resource, logger: this.logger });
     }
     this.exporter = backend.exporter;
+    this.discardAtEnd = this.exporter instanceof NoopExporter;
     const configured = res.propagation;
     const formats = Array.isArray(configured)
       ? { inject: configured, extract: configured }
@@ -449,7 +456,8 @@ export class Tracer implements SpanOwner {
         /* ignore */
       }
     }
-    this.processor.onEnd(span);
+    if (this.discardAtEnd) this.processor.counters.exported++;
+    else this.processor.onEnd(span);
   }
 
   /**

@@ -113,6 +113,17 @@ describe('Tracer', () => {
     }
   });
 
+  it('backend noop keeps no finished span: counted as exported at end(), nothing queued', async () => {
+    const t = createTracer({ serviceName: 'svc', backend: 'noop', recordCaller: false });
+    for (let i = 0; i < 1000; i++) t.startSpan(`s${i}`).setTag('k', i).end();
+    expect(t.stats()).toMatchObject({ started: 1000, finished: 1000, exported: 1000, dropped: 0, queued: 0 });
+    const unsampled = createTracer({ serviceName: 'svc', backend: 'noop', sampler: { type: 'const', param: 0 } });
+    unsampled.startSpan('x').end();
+    expect(unsampled.stats()).toMatchObject({ finished: 1, exported: 0, queued: 0 });
+    await t.shutdown(100);
+    await unsampled.shutdown(100);
+  });
+
   it('a disabled tracer records nothing but still propagates', async () => {
     const t = tracer({ disabled: true });
     const s = t.startSpan('x');
