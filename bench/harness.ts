@@ -53,6 +53,22 @@ export function fullGc(): void {
 }
 
 /**
+ * Run a minor (young-generation) GC when node runs with `--expose-gc`; otherwise do nothing.
+ * Unlike {@link fullGc} it keeps the heap's size and compiled code, so the run after it is
+ * not slowed down; it only stops garbage left by earlier untimed work (a drain's encoding)
+ * from being collected inside the next timed window.
+ *
+ * @example
+ * ```ts
+ * await impl.drain(); minorGc(); const c0 = process.cpuUsage();
+ * ```
+ */
+export function minorGc(): void {
+  const g = (globalThis as { gc?: (options?: { type: 'minor' | 'major' }) => void }).gc;
+  if (g) g({ type: 'minor' });
+}
+
+/**
  * Let the event loop turn (timers, immediates, I/O) so that work a case deferred with
  * `setImmediate`/`setTimeout` runs before the next case, outside anyone's timing.
  *

@@ -26,7 +26,7 @@ import { fmt, fmtSummary, quantile, ratio } from './stats';
 const CONCURRENCY = 16;
 
 /** One way of making requests against one server; `request()` resolves when the response is complete. */
-interface Target {
+export interface Target {
   name: string;
   request(): Promise<void>;
   close(): Promise<void>;
@@ -40,7 +40,7 @@ interface OurIntegrations {
   addRpcClientTracing(serviceName: string, options?: { tracer?: unknown; peer?: string }): { options: { interceptors: grpc.Interceptor[] } };
 }
 
-function ourIntegrations(): OurIntegrations | undefined {
+export function ourIntegrations(): OurIntegrations | undefined {
   const lib = loadOurs() as unknown as Partial<OurIntegrations> | undefined;
   if (!lib) return undefined;
   if (typeof lib.traceHttpHandler !== 'function' || typeof lib.tracedRequest !== 'function') return undefined;
@@ -48,7 +48,7 @@ function ourIntegrations(): OurIntegrations | undefined {
   return lib as OurIntegrations;
 }
 
-type Variant = 'untraced' | 'als' | 'ours' | 'otel';
+export type Variant = 'untraced' | 'als' | 'ours' | 'otel';
 
 function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
@@ -60,7 +60,7 @@ function consume(res: http.IncomingMessage, resolve: () => void, reject: (e: Err
   res.on('error', reject);
 }
 
-async function httpTarget(variant: Variant, ours: { tracer: OurTracer; integ: OurIntegrations } | undefined, otel: OtelTracer | undefined): Promise<Target> {
+export async function httpTarget(variant: Variant, ours: { tracer: OurTracer; integ: OurIntegrations } | undefined, otel: OtelTracer | undefined): Promise<Target> {
   const als = new AsyncLocalStorage<object>();
   const body = Buffer.from('ok');
   const handler = (_req: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -157,7 +157,7 @@ const raw = {
 };
 const ECHO_PATH = '/bench.Bench/Echo';
 
-async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; integ: OurIntegrations } | undefined, otel: OtelTracer | undefined): Promise<Target> {
+export async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; integ: OurIntegrations } | undefined, otel: OtelTracer | undefined): Promise<Target> {
   const als = new AsyncLocalStorage<object>();
   const reply = Buffer.from('ok');
   const handler: grpc.handleUnaryCall<Buffer, Buffer> = (_call, cb) => cb(null, reply);
@@ -248,7 +248,7 @@ async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; integ: Ou
  * Run up to `total` requests with {@link CONCURRENCY} in flight, stopping early after
  * `capMs`; throughput in req/s and latencies in µs over the requests completed.
  */
-async function load(target: Target, total: number, capMs: number): Promise<{ rps: number; p50: number; p99: number; requests: number; cpuUs: number }> {
+export async function load(target: Target, total: number, capMs: number): Promise<{ rps: number; p50: number; p99: number; requests: number; cpuUs: number }> {
   const lat = new Float64Array(total);
   let next = 0;
   let done = 0;
