@@ -1,9 +1,10 @@
 import type * as grpcTypes from '@grpc/grpc-js';
-import { withSpan } from '../context/ContextManager';
+import { runWithSpan } from '../context/ContextManager';
 import { metadataGetter, metadataSetter } from '../propagation/carriers';
-import type { Span } from '../trace/Span';
+import { parsePeer, type Span } from '../trace/Span';
 import { getTracer } from '../trace/globalTracer';
 import type { Tracer } from '../trace/Tracer';
+import type { Peer } from '../api/types';
 
 type Grpc = typeof grpcTypes;
 
@@ -58,9 +59,26 @@ export interface RpcServerTracing {
   close(): Promise<void>;
 }
 
-function splitPath(path: string): { service: string; method: string } {
-  const parts = path.split('/');
-  return { service: parts[1] ?? '', method: parts[2] ?? '' };
+/** What a method path (`/pkg.Service/Method`) gives a span: its name, service and method. */
+interface MethodInfo {
+  readonly name: string;
+  readonly service: string;
+  readonly method: string;
+}
+
+const METHOD_CACHE_MAX = 1024;
+const methodCache = new Map<string, MethodInfo>();
+
+/** Split a method path once per distinct path (at most 1,024 cached; cleared when full). */
+function methodInfo(path: string): MethodInfo {
+  let info = methodCache.get(path);
+  if (info === undefined) {
+    const parts = path.split('/');
+    info = { name: path.replace(/^\//, ''), service: parts[1] ?? '', method: parts[2] ?? '' };
+    if (methodCache.size >= METHOD_CACHE_MAX) methodCache.clear();
+    methodCache.set(path, info);
+  }
+  return info;
 }
 
 function loadGrpc(options?: RpcTracingOptions): Grpc {
@@ -71,6 +89,39 @@ function loadGrpc(options?: RpcTracingOptions): Grpc {
 function recordGrpcStatus(span: Span, code: number, details: string | undefined): void {
   span.setTag('rpc.grpc.status_code', code);
   if (code !== 0) span.setStatus('error', details || `gRPC status ${code}`);
+}
+
+/**
+ * Start the entry span of an incoming call from its metadata (continuing the caller's trace
+ * when the metadata carries one). Returns `undefined` when anything fails (the call then goes
+ * on untraced). Never throws.
+ */
+function startServerSpan(
+  tracer: Tracer,
+  call: grpcTypes.ServerInterceptingCallInterface,
+  info: MethodInfo,
+  serviceName: string,
+  metadata: grpcTypes.Metadata,
+): Span | undefined {
+  try {
+    const parent = tracer.extract(metadata, metadataGetter);
+    const peer = call.getPeer();
+    const span = tracer.startSpan(info.name, {
+      kind: 'entry',
+      parent: parent ?? null,
+      layer: 'rpc',
+      component: 'grpc',
+      peer: peer && peer !== 'unknown' ? peer.replace(/^ipv[46]:/, '') : undefined,
+    });
+    if (span.isRecording()) {
+      span.setTag('rpc.system', 'grpc');
+      span.setTag('rpc.service', info.service || serviceName);
+      span.setTag('rpc.method', info.method);
+    }
+    return span;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -94,23 +145,18 @@ function recordGrpcStatus(span: Span, code: number, details: string | undefined)
 export function addRpcClientTracing(serviceName: string, options?: RpcTracingOptions): RpcClientTracing {
   const grpc = loadGrpc(options);
   const explicit = options?.tracer;
+  // The peer is the same for every call through this channel: parse it once.
+  const parsed = options?.peer ? parsePeer(options.peer) : undefined;
+  const peer: Peer = parsed ? (parsed.service === undefined && serviceName ? { ...parsed, service: serviceName } : parsed) : { service: serviceName };
   const interceptor: grpcTypes.Interceptor = (callOptions, nextCall) => {
     const tracer = explicit ?? getTracer();
-    const path = callOptions.method_definition.path;
-    const { service, method } = splitPath(path);
-    const peerHost = options?.peer;
-    const span = tracer.startSpan(path.replace(/^\//, ''), {
-      kind: 'exit',
-      layer: 'rpc',
-      component: 'grpc',
-      peer: peerHost ?? { service: serviceName },
-    });
+    const info = methodInfo(callOptions.method_definition.path);
+    const span = tracer.startSpan(info.name, { kind: 'exit', layer: 'rpc', component: 'grpc', peer });
     if (span.isRecording()) {
       span.setTag('rpc.system', 'grpc');
-      span.setTag('rpc.service', service);
-      span.setTag('rpc.method', method);
+      span.setTag('rpc.service', info.service);
+      span.setTag('rpc.method', info.method);
       if (serviceName) span.setTag('peer.service', serviceName);
-      if (span.peer && span.peer.service === undefined && serviceName) span.peer = { ...span.peer, service: serviceName };
     }
     const requester: grpcTypes.Requester = {
       start(metadata, listener, next) {
@@ -154,52 +200,44 @@ export function addRpcServerTracing(serviceName: string, options?: RpcTracingOpt
   const explicit = options?.tracer;
   const interceptor: grpcTypes.ServerInterceptor = (methodDescriptor, call) => {
     const tracer = explicit ?? getTracer();
+    const info = methodInfo(methodDescriptor.path);
     let span: Span | undefined;
-    const path = methodDescriptor.path;
-    const { service, method } = splitPath(path);
-    const run = <T>(fn: () => T): T => (span ? withSpan(span, fn) : fn());
-    const listener = new grpc.ServerListenerBuilder()
-      .withOnReceiveMetadata((metadata, next) => {
-        try {
-          const parent = tracer.extract(metadata, metadataGetter);
-          const peer = call.getPeer();
-          span = tracer.startSpan(path.replace(/^\//, ''), {
-            kind: 'entry',
-            parent: parent ?? null,
-            layer: 'rpc',
-            component: 'grpc',
-            peer: peer && peer !== 'unknown' ? peer.replace(/^ipv[46]:/, '') : undefined,
-          });
-          if (span.isRecording()) {
-            span.setTag('rpc.system', 'grpc');
-            span.setTag('rpc.service', service || serviceName);
-            span.setTag('rpc.method', method);
-          }
-        } catch {
-          span = undefined;
-        }
-        run(() => next(metadata));
-      })
-      .withOnReceiveMessage((message, next) => run(() => next(message)))
-      .withOnReceiveHalfClose((next) => run(() => next()))
-      .withOnCancel(() => {
+    // Plain listener/responder objects (the builders cost two more objects per call); each
+    // step runs inside the entry span once it exists, without a closure per step.
+    const listener: grpcTypes.ServerListener = {
+      onReceiveMetadata(metadata, next) {
+        span = startServerSpan(tracer, call, info, serviceName, metadata);
+        if (span) runWithSpan(span, next, metadata);
+        else next(metadata);
+      },
+      onReceiveMessage(message, next) {
+        if (span) runWithSpan(span, next, message);
+        else next(message);
+      },
+      onReceiveHalfClose(next) {
+        if (span) runWithSpan(span, next);
+        else next();
+      },
+      onCancel() {
         if (span && !span.ended) {
           span.setStatus('error', 'cancelled by the client');
           span.setTag('rpc.grpc.status_code', 1);
           span.end();
         }
-      })
-      .build();
-    const responder = new grpc.ResponderBuilder()
-      .withStart((next) => next(listener))
-      .withSendStatus((status, next) => {
+      },
+    };
+    const responder: grpcTypes.Responder = {
+      start(next) {
+        next(listener);
+      },
+      sendStatus(status, next) {
         if (span && !span.ended) {
           recordGrpcStatus(span, status.code ?? 0, status.details);
           span.end();
         }
         next(status);
-      })
-      .build();
+      },
+    };
     return new grpc.ServerInterceptingCall(call, responder);
   };
   return {
