@@ -1,26 +1,29 @@
 /**
- * Section 4 — traced request overhead on loopback at concurrency 16, client and server in
- * this process (so all tracing work is on one thread, as the untraced baseline is):
+ * Section 4 — traced request overhead on loopback at concurrency 16. Each setup runs in its own
+ * child process (`loopbackWorker.ts`), client and server together in it (so all tracing work is
+ * on one thread, as the untraced baseline's is, and no other setup's async hooks are enabled there):
  * - HTTP: `node:http` server + keep-alive client (16 sockets), `GET /work` → `ok`;
  * - gRPC: `@grpc/grpc-js` unary call over one channel, raw-bytes codec.
  * Each as: untraced; bare AsyncLocalStorage (`als.run` per request on both sides, the floor);
  * ours (the core's integrations: `traceHttpHandler` + `tracedRequest`, `addRpcServerTracing` +
- * `addRpcClientTracing`; backend `noop`); OpenTelemetry SDK by hand (W3C
+ * `addRpcClientTracing`; spans queued and batch-exported to a discarding exporter); OpenTelemetry SDK by hand (W3C
  * `propagation.extract/inject`, server span + client span, BatchSpanProcessor with a
  * discarding exporter). Per round: a fixed request count; throughput (req/s), p50 and p99 (µs).
  *
  * @packageDocumentation
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { fork } from 'node:child_process';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { ROOT_CONTEXT, SpanKind, type Tracer as OtelTracer } from '@opentelemetry/api';
 import type { BenchContext } from './context';
 import { ROUNDS } from './context';
 import { interleave, type RoundCase } from './harness';
 import { verdict } from './hotPath';
-import { createOtelTracer, otelContext, otelPropagation, otelTrace } from './incumbents/otel';
-import { createOurTracer, loadOurs, type OurTracer } from './ours';
+import { otelContext, otelPropagation, otelTrace } from './incumbents/otel';
+import { loadOurs, type OurTracer } from './ours';
 import { fmt, fmtSummary, quantile, ratio } from './stats';
 
 const CONCURRENCY = 16;
@@ -278,8 +281,60 @@ const LABEL: Record<Variant, string> = {
   otel: 'OpenTelemetry SDK (by hand)',
 };
 
+/** A loopback setup running in its own child process ({@link ./loopbackWorker}). */
+interface WorkerCase extends RoundCase {
+  close(): Promise<void>;
+}
+
 /**
- * Run section 4 and add its table.
+ * Fork a worker for `proto` × `variant` and wait until its server listens. Rejects with the
+ * worker's own error message when it cannot set up (the row then shows n/a).
+ */
+function startWorker(proto: 'http' | 'grpc', variant: Variant, count: number, capMs: number): Promise<WorkerCase> {
+  const child = fork(path.join(__dirname, 'loopbackWorker.js'), [proto, variant], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  type Reply = { type: 'ready' } | { type: 'result'; metrics: Record<string, number> } | { type: 'error'; message: string };
+  let waiting: { resolve(m: Reply): void; reject(e: Error): void } | undefined;
+  child.on('message', (m: Reply) => {
+    const w = waiting;
+    waiting = undefined;
+    w?.resolve(m);
+  });
+  child.on('exit', (code) => {
+    const w = waiting;
+    waiting = undefined;
+    w?.reject(new Error(`worker ${proto} ${variant} exited (${code})`));
+  });
+  const next = (): Promise<Reply> => new Promise<Reply>((resolve, reject) => (waiting = { resolve, reject }));
+  return next().then((first) => {
+    if (first.type !== 'ready') {
+      child.kill();
+      throw new Error(first.type === 'error' ? first.message : 'unexpected first message');
+    }
+    return {
+      name: variant,
+      async round() {
+        const reply = next();
+        child.send({ type: 'round', count, capMs });
+        const r = await reply;
+        if (r.type !== 'result') throw new Error(r.type === 'error' ? r.message : 'unexpected reply');
+        return r.metrics;
+      },
+      async close() {
+        if (child.exitCode !== null) return;
+        const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.send({ type: 'close' });
+        const t = setTimeout(() => child.kill(), 5000);
+        await gone;
+        clearTimeout(t);
+      },
+    };
+  });
+}
+
+/**
+ * Run section 4 and add its table. Every setup runs in its own child process (so the untraced
+ * baseline has no async hooks enabled by the other variants), one process at a time, rounds
+ * interleaved across them.
  *
  * @example
  * ```ts
@@ -287,33 +342,26 @@ const LABEL: Record<Variant, string> = {
  * ```
  */
 export async function benchLoopback(ctx: BenchContext): Promise<void> {
-  ctx.progress('\n[4/5] loopback HTTP and gRPC at concurrency 16\n');
-  const integ = ourIntegrations();
-  const tracer = integ ? createOurTracer('noop', undefined, { queueSize: 1 << 16 }) : undefined;
-  const ours = integ && tracer ? { tracer, integ } : undefined;
-  if (!ours) ctx.progress('  - ours: integrations not exported yet (n/a)\n');
-  const otel = createOtelTracer();
+  ctx.progress('\n[4/5] loopback HTTP and gRPC at concurrency 16 (one child process per setup)\n');
   const variants: Variant[] = ['untraced', 'als', 'ours', 'otel'];
   const rounds = ctx.quick ? ROUNDS.quick : ROUNDS.full;
   const capMs = ctx.quick ? 300 : 1200;
   const rows: string[][] = [];
   const data: Record<string, unknown> = {};
-  for (const [proto, make, count] of [
-    ['HTTP', httpTarget, ctx.quick ? 2000 : 8000],
-    ['gRPC', grpcTarget, ctx.quick ? 2000 : 8000],
+  for (const [proto, count] of [
+    ['HTTP', ctx.quick ? 2000 : 8000],
+    ['gRPC', ctx.quick ? 2000 : 8000],
   ] as const) {
-    const targets: Target[] = [];
+    const workers: WorkerCase[] = [];
     for (const v of variants) {
-      if (v === 'ours' && !ours) continue;
       try {
-        targets.push(await make(v, ours, otel.tracer));
+        workers.push(await startWorker(proto === 'HTTP' ? 'http' : 'grpc', v, count, capMs));
       } catch (err) {
         ctx.progress(`  - ${proto} ${v}: setup failed: ${err instanceof Error ? err.message : String(err)} (n/a)\n`);
       }
     }
-    const cases: RoundCase[] = targets.map((t) => ({ name: t.name, round: () => load(t, count, capMs) }));
-    const res = await interleave(cases, { rounds, warmup: 1, progress: ctx.progress });
-    for (const t of targets) await t.close().catch(() => undefined);
+    const res = await interleave(workers, { rounds, warmup: 1, progress: ctx.progress });
+    for (const w of workers) await w.close().catch(() => undefined);
     const base = res.get('untraced')?.rps;
     const floor = res.get('als')?.rps;
     for (const v of variants) {
@@ -328,7 +376,7 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
         fmt(rel),
         fmtSummary(r?.p50),
         fmtSummary(r?.p99),
-        fmt(r?.cpuUs.median ?? NaN),
+        fmt(r?.cpuUs?.median ?? NaN),
         fmt(ratio(res.get('untraced')?.cpuUs, r?.cpuUs)),
         isOurs ? `≥ 0.85 & ≥ floor−0.05` : '',
         isOurs ? (Number.isFinite(rel) ? (rel >= (target ?? 0.85) ? 'met' : 'MISSED') : 'n/a') : '',
@@ -337,17 +385,15 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
     rows.push([`${proto} ours / OpenTelemetry`, '', fmt(ratio(res.get('ours')?.rps, res.get('otel')?.rps)), '', '', '', fmt(ratio(res.get('otel')?.cpuUs, res.get('ours')?.cpuUs)), '', '']);
     data[proto] = { requestsPerRound: count, results: Object.fromEntries(res) };
   }
-  await otel.close();
-  if (tracer) await tracer.shutdown(2000).catch(() => undefined);
   ctx.results.addTable({
     id: 'loopback',
     title: `4. Traced request overhead, loopback, concurrency ${CONCURRENCY} (median (min–max) of ${rounds} rounds, each ≤ ${capMs} ms)`,
     headers: ['setup', 'req/s', '× untraced', 'p50 µs', 'p99 µs', 'CPU µs/req', 'CPU ×', 'target', ''],
     rows,
     notes: [
-      'client and server in one process; ours = server span from extracted headers + client span injected (core integrations,',
-      'backend noop); OpenTelemetry = the same by hand with W3C propagation.extract/inject, BatchSpanProcessor discarding.',
-      'CPU µs/req: this process\'s CPU time (client + server) per request; CPU × = untraced CPU/req ÷ this CPU/req, the',
+      'each setup in its own process (client and server in it); ours = server span from extracted headers + client span injected (core integrations,',
+      'spans queued and batch-exported to a discarding exporter); OpenTelemetry = the same by hand with W3C propagation.extract/inject,',
+      'BatchSpanProcessor + discarding exporter. CPU µs/req: the setup process\'s CPU time (client + server) per request; CPU × = untraced CPU/req ÷ this CPU/req, the',
       'throughput ratio a CPU-bound service would see, robust to other load on the machine. Target judged on × untraced.',
     ],
   });
