@@ -51,7 +51,11 @@ export function ourIntegrations(): OurIntegrations | undefined {
   return lib as OurIntegrations;
 }
 
-export type Variant = 'untraced' | 'als' | 'ours' | 'otel';
+/**
+ * A loopback setup: `interceptors` (gRPC only) = client and server interceptors that do
+ * nothing, the cost of grpc-js's interceptor machinery that any interceptor-based tracing pays.
+ */
+export type Variant = 'untraced' | 'als' | 'interceptors' | 'ours' | 'otel';
 
 function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
@@ -167,6 +171,7 @@ export async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; in
   let impl: grpc.handleUnaryCall<Buffer, Buffer> = handler;
   let serverOptions: grpc.ServerOptions = {};
   if (variant === 'als') impl = (call, cb) => als.run({}, handler, call, cb);
+  else if (variant === 'interceptors') serverOptions = { interceptors: [(_d, call) => new grpc.ServerInterceptingCall(call, {})] };
   else if (variant === 'ours') serverOptions = ours!.integ.addRpcServerTracing('bench', { tracer: ours!.tracer }).options;
   else if (variant === 'otel') {
     const tracer = otel!;
@@ -199,7 +204,12 @@ export async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; in
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
   const address = `127.0.0.1:${port}`;
-  const clientOptions = variant === 'ours' ? ours!.integ.addRpcClientTracing('bench', { tracer: ours!.tracer, peer: address }).options : {};
+  const clientOptions: grpc.ClientOptions =
+    variant === 'ours'
+      ? ours!.integ.addRpcClientTracing('bench', { tracer: ours!.tracer, peer: address }).options
+      : variant === 'interceptors'
+        ? { interceptors: [(o, next) => new grpc.InterceptingCall(next(o), {})] }
+        : {};
   const client = new grpc.Client(address, grpc.credentials.createInsecure(), clientOptions);
   const payload = Buffer.from('hello');
   const call = (metadata: grpc.Metadata): Promise<void> =>
@@ -209,7 +219,7 @@ export async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; in
       );
     });
   let request: () => Promise<void>;
-  if (variant === 'untraced' || variant === 'ours') request = () => call(new grpc.Metadata());
+  if (variant === 'untraced' || variant === 'ours' || variant === 'interceptors') request = () => call(new grpc.Metadata());
   else if (variant === 'als') request = () => als.run({}, () => call(new grpc.Metadata()));
   else {
     const tracer = otel!;
@@ -277,6 +287,7 @@ export async function load(target: Target, total: number, capMs: number): Promis
 const LABEL: Record<Variant, string> = {
   untraced: 'untraced',
   als: 'bare AsyncLocalStorage (floor)',
+  interceptors: 'empty interceptors (no tracing)',
   ours: 'ours',
   otel: 'OpenTelemetry SDK (by hand)',
 };
@@ -353,7 +364,8 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
     ['gRPC', ctx.quick ? 2000 : 8000],
   ] as const) {
     const workers: WorkerCase[] = [];
-    for (const v of variants) {
+    const protoVariants = proto === 'gRPC' && !ctx.quick ? (['untraced', 'als', 'interceptors', 'ours', 'otel'] as Variant[]) : variants;
+    for (const v of protoVariants) {
       try {
         workers.push(await startWorker(proto === 'HTTP' ? 'http' : 'grpc', v, count, capMs));
       } catch (err) {
@@ -364,7 +376,7 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
     for (const w of workers) await w.close().catch(() => undefined);
     const base = res.get('untraced')?.rps;
     const floor = res.get('als')?.rps;
-    for (const v of variants) {
+    for (const v of protoVariants) {
       const r = res.get(v);
       const rel = ratio(r?.rps, base);
       const isOurs = v === 'ours';
