@@ -199,21 +199,26 @@ export function formatSwPeer(peer: Readonly<Peer> | undefined): string {
   return peer.service ?? '';
 }
 
-/** Our (OpenTelemetry semantic-convention) tag keys → SkyWalking's standard tag keys. */
-const TAG_KEYS: Readonly<Record<string, readonly string[]>> = {
-  'http.request.method': ['http.method'],
-  'url.full': ['url'],
+/**
+ * Our (OpenTelemetry semantic-convention) tag keys → SkyWalking's standard tag keys. A `Map`:
+ * looked up once per tag on the export path, where a keyed load on an object literal with
+ * dotted keys is slower.
+ */
+const TAG_KEYS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ['http.request.method', ['http.method']],
+  ['url.full', ['url']],
   // OAP ≥ 8 reads `http.status_code`; `status_code` is the older key the UI and the issue use.
-  'http.response.status_code': ['http.status_code', 'status_code'],
-  'db.system': ['db.type'],
-  'db.namespace': ['db.instance'],
-  'db.name': ['db.instance'],
-  'db.query.text': ['db.statement'],
-  'messaging.destination.name': ['mq.topic'],
-};
+  ['http.response.status_code', ['http.status_code', 'status_code']],
+  ['db.system', ['db.type']],
+  ['db.namespace', ['db.instance']],
+  ['db.name', ['db.instance']],
+  ['db.query.text', ['db.statement']],
+  ['messaging.destination.name', ['mq.topic']],
+]);
 
 /** A tag value as a SkyWalking string (arrays joined with `,`). */
 function tagString(value: AttributeValue): string {
+  if (typeof value === 'string') return value;
   return Array.isArray(value) ? value.map(String).join(',') : String(value);
 }
 
@@ -236,9 +241,33 @@ export function mapTags(attributes: Readonly<Record<string, AttributeValue>>): A
     const value = attributes[key];
     if (value === undefined || value === null) continue;
     const s = tagString(value);
-    const renamed = TAG_KEYS[key];
+    const renamed = TAG_KEYS.get(key);
     if (renamed === undefined) out.push([key, s]);
     else for (const k of renamed) out.push([k, s]);
+  }
+  return out;
+}
+
+/** One `KeyStringValuePair` (the only way to build one: it is a message, not a tuple). */
+function pair(key: string, value: string): KeyStringValuePair {
+  return new KeyStringValuePair().setKey(key).setValue(value);
+}
+
+/**
+ * {@link mapTags} straight into `KeyStringValuePair`s (the export path: no intermediate
+ * tuples). Same keys, renames, order and values.
+ */
+function tagPairs(attributes: Readonly<Record<string, AttributeValue>>): KeyStringValuePair[] {
+  const out: KeyStringValuePair[] = [];
+  const keys = Object.keys(attributes);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k] as string;
+    const value = attributes[key];
+    if (value === undefined || value === null) continue;
+    const s = tagString(value);
+    const renamed = TAG_KEYS.get(key);
+    if (renamed === undefined) out.push(pair(key, s));
+    else for (let i = 0; i < renamed.length; i++) out.push(pair(renamed[i] as string, s));
   }
   return out;
 }
@@ -282,7 +311,12 @@ export function logFields(event: SpanEvent): Array<[string, string]> {
 }
 
 function pairs(list: Array<[string, string]>): KeyStringValuePair[] {
-  return list.map(([k, v]) => new KeyStringValuePair().setKey(k).setValue(v));
+  const out: KeyStringValuePair[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const [k, v] = list[i] as [string, string];
+    out.push(pair(k, v));
+  }
+  return out;
 }
 
 /**
@@ -307,12 +341,19 @@ function crossProcessRef(span: FinishedSpan, traceId: string): SegmentReference 
     .setNetworkaddressusedatpeer(sw8.targetAddress);
 }
 
-function toSpanObject(entry: SegmentSpan, traceId: string): SpanObject {
+/**
+ * Fills `obj` (a fresh `SpanObject`, already attached to its segment) from `entry`.
+ * Attaching first and filling after is deliberate: google-protobuf's `setSpansList` (and
+ * `addSpans`) walk every wrapper below each span they get (tags, refs, logs) to sync its
+ * array; an empty span has none to walk.
+ */
+function fillSpanObject(obj: SpanObject, entry: SegmentSpan, traceId: string): void {
   const span = entry.span;
   const start = usToMs(span.startTimeUs);
   const end = Math.max(start, usToMs(span.endTimeUs));
   const kind = span.kind;
-  const obj = new SpanObject()
+  const isError = span.status.code === 'error';
+  obj
     .setSpanid(entry.id)
     .setParentspanid(entry.parentId)
     .setStarttime(start)
@@ -321,18 +362,15 @@ function toSpanObject(entry: SegmentSpan, traceId: string): SpanObject {
     .setSpantype(spanTypeFor(kind))
     .setSpanlayer(spanLayerFor(span.layer, kind))
     .setComponentid(componentIdFor(span.component, kind, span.layer))
-    .setIserror(span.status.code === 'error')
-    .setTagsList(pairs(mapTags(span.attributes)));
+    .setTagsList(tagPairs(span.attributes));
+  if (isError) obj.setIserror(true);
   if (kind === 'exit' || kind === 'producer') obj.setPeer(formatSwPeer(span.peer));
 
-  const refs: SegmentReference[] = [];
-  if (entry.parentId === -1 && span.segmentSpanIndex === 0) {
-    const ref = crossProcessRef(span, traceId);
-    if (ref !== undefined) refs.push(ref);
-  }
+  const crossProcess = entry.parentId === -1 && span.segmentSpanIndex === 0 ? crossProcessRef(span, traceId) : undefined;
+  if (crossProcess !== undefined) obj.addRefs(crossProcess);
   if (entry.crossThread !== undefined) {
     const res = span.resource;
-    refs.push(
+    obj.addRefs(
       new SegmentReference()
         .setReftype(RefType.CROSSTHREAD)
         .setTraceid(traceId)
@@ -343,21 +381,17 @@ function toSpanObject(entry: SegmentSpan, traceId: string): SpanObject {
         .setParentendpoint(entry.crossThread.parentEndpoint),
     );
   }
-  if (refs.length > 0) obj.setRefsList(refs);
 
-  const logs: Log[] = [];
+  const events = span.events;
   let hasErrorLog = false;
-  for (const ev of span.events) {
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i] as SpanEvent;
     if (ev.name === 'exception') hasErrorLog = true;
-    logs.push(new Log().setTime(usToMs(ev.timeUs)).setDataList(pairs(logFields(ev))));
+    obj.addLogs(new Log().setTime(usToMs(ev.timeUs)).setDataList(pairs(logFields(ev))));
   }
-  if (span.status.code === 'error' && !hasErrorLog && span.status.message) {
-    logs.push(
-      new Log().setTime(end).setDataList(pairs([['event', 'error'], ['message', span.status.message]])),
-    );
+  if (isError && !hasErrorLog && span.status.message) {
+    obj.addLogs(new Log().setTime(end).setDataList([pair('event', 'error'), pair('message', span.status.message)]));
   }
-  if (logs.length > 0) obj.setLogsList(logs);
-  return obj;
 }
 
 /**
@@ -372,13 +406,16 @@ function toSpanObject(entry: SegmentSpan, traceId: string): SpanObject {
  * ```
  */
 export function toSegmentObject(segment: AssembledSegment): SegmentObject {
-  const first = segment.spans[0];
+  const spans = segment.spans;
+  const first = spans[0];
   if (first === undefined) throw new Error('empty segment');
   const res = first.span.resource;
-  return new SegmentObject()
-    .setTraceid(segment.traceId)
+  const traceId = segment.traceId;
+  const obj = new SegmentObject()
+    .setTraceid(traceId)
     .setTracesegmentid(segment.segmentId)
     .setService(res.serviceName)
-    .setServiceinstance(res.serviceInstance)
-    .setSpansList(segment.spans.map((s) => toSpanObject(s, segment.traceId)));
+    .setServiceinstance(res.serviceInstance);
+  for (let i = 0; i < spans.length; i++) fillSpanObject(obj.addSpans(), spans[i] as SegmentSpan, traceId);
+  return obj;
 }
