@@ -44,6 +44,13 @@ interface Pending {
   firstSeenMs: number;
 }
 
+/** A committed batch, to recognise the same array passed again unchanged. */
+interface DeliveredBatch {
+  length: number;
+  first: FinishedSpan;
+  last: FinishedSpan;
+}
+
 interface Sent {
   traceId: string;
   endpoint: string;
@@ -70,7 +77,8 @@ interface Sent {
  * Memory is bounded by `maxPendingSpans` (held spans) plus `maxRememberedSegments` (ids of sent
  * segments, ~100 B each). Every plan is transactional: `plan()` computes, `commit()` applies,
  * so a failed send leaves the assembler exactly as before and a retried batch is not duplicated;
- * spans already delivered (a retry racing a send that succeeded) are skipped.
+ * a batch already committed (the same array, unchanged, passed again: a retry racing a send
+ * that succeeded) is skipped as a whole — its spans were sent or are held already.
  *
  * @example
  * ```ts
@@ -84,8 +92,12 @@ export class SegmentAssembler {
   private pending = new Map<string, Pending>();
   private pendingSpans = 0;
   private readonly sent = new Map<string, Sent>();
-  /** Spans already delivered: a batch retried after a send that did succeed (e.g. the pipeline timed out first) is not sent twice. */
-  private readonly delivered = new WeakSet<FinishedSpan>();
+  /**
+   * Batches already committed: one retried after a send that did succeed (e.g. the pipeline
+   * timed out first; it retries with the same array) is not sent twice. One entry per batch,
+   * not per span: a per-span `WeakSet` cost ~10 % of the whole export path.
+   */
+  private readonly delivered = new WeakMap<readonly FinishedSpan[], DeliveredBatch>();
   private continuationSeq = 0;
   private readonly maxPendingSpans: number;
   private readonly maxPendingAgeMs: number;
@@ -134,17 +146,25 @@ export class SegmentAssembler {
       spanCount += spans.length;
     };
 
-    // Group the batch by segment, keeping end order.
+    // Group the batch by segment, keeping end order. Spans of one segment usually come in a row.
     const groups = new Map<string, FinishedSpan[]>();
-    for (const span of batch) {
-      if (this.delivered.has(span)) continue;
-      const g = groups.get(span.segmentId);
-      if (g === undefined) groups.set(span.segmentId, [span]);
-      else g.push(span);
+    if (!this.wasDelivered(batch)) {
+      let lastId: string | undefined;
+      let last: FinishedSpan[] = [];
+      for (let i = 0; i < batch.length; i++) {
+        const span = batch[i] as FinishedSpan;
+        if (span.segmentId !== lastId) {
+          lastId = span.segmentId;
+          const g = groups.get(lastId);
+          if (g === undefined) groups.set(lastId, (last = []));
+          else last = g;
+        }
+        last.push(span);
+      }
     }
 
     for (const [segmentId, spans] of groups) {
-      const root = spans.find((s) => s.segmentSpanIndex === 0);
+      const root = firstSpanOf(spans);
       const held = next.get(segmentId);
       const all = held !== undefined ? held.spans.concat(spans) : spans;
       if (root !== undefined) {
@@ -182,7 +202,8 @@ export class SegmentAssembler {
       segments,
       spanCount,
       commit: () => {
-        for (const seg of segments) for (const s of seg.spans) this.delivered.add(s.span);
+        const n = batch.length;
+        if (n > 0) this.delivered.set(batch, { length: n, first: batch[0] as FinishedSpan, last: batch[n - 1] as FinishedSpan });
         this.pending = next;
         this.pendingSpans = nextCount;
         this.continuationSeq = seq;
@@ -197,16 +218,31 @@ export class SegmentAssembler {
       },
     };
   }
+
+  /** `batch` is an array committed before and still holds the same spans at its ends. */
+  private wasDelivered(batch: readonly FinishedSpan[]): boolean {
+    const d = this.delivered.get(batch);
+    return d !== undefined && d.length === batch.length && d.first === batch[0] && d.last === batch[batch.length - 1];
+  }
 }
 
-/** A segment with its first span: ids as the core assigned them. */
+/** The segment's first span (index 0) among `spans`, if there. */
+function firstSpanOf(spans: readonly FinishedSpan[]): FinishedSpan | undefined {
+  for (let i = 0; i < spans.length; i++) if ((spans[i] as FinishedSpan).segmentSpanIndex === 0) return spans[i];
+  return undefined;
+}
+
+const byIndex = (a: FinishedSpan, b: FinishedSpan): number => a.segmentSpanIndex - b.segmentSpanIndex;
+
+/** A segment with its first span: ids as the core assigned them. Sorts `spans` (a fresh array) in place. */
 function mainSegment(segmentId: string, traceId: string, spans: FinishedSpan[]): AssembledSegment {
-  const sorted = spans.slice().sort((a, b) => a.segmentSpanIndex - b.segmentSpanIndex);
-  return {
-    segmentId,
-    traceId,
-    spans: sorted.map((span) => ({ span, id: span.segmentSpanIndex, parentId: span.segmentParentIndex })),
-  };
+  spans.sort(byIndex);
+  const out: SegmentSpan[] = new Array<SegmentSpan>(spans.length);
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i] as FinishedSpan;
+    out[i] = { span, id: span.segmentSpanIndex, parentId: span.segmentParentIndex };
+  }
+  return { segmentId, traceId, spans: out };
 }
 
 /** Spans of `originalId` sent without its first span: renumbered, with CrossThread refs out. */
@@ -216,7 +252,7 @@ function continuationSegment(
   spans: FinishedSpan[],
   known: Sent | undefined,
 ): AssembledSegment {
-  const sorted = spans.slice().sort((a, b) => a.segmentSpanIndex - b.segmentSpanIndex);
+  const sorted = spans.slice().sort(byIndex);
   const index = new Map<number, number>();
   sorted.forEach((s, i) => index.set(s.segmentSpanIndex, i));
   const out: SegmentSpan[] = sorted.map((span, i) => {

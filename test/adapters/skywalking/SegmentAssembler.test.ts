@@ -48,6 +48,26 @@ describe('SegmentAssembler', () => {
     expect(again.segments).toHaveLength(0);
   });
 
+  it('does not mistake a reused (refilled) batch array for a retry', () => {
+    const a = new SegmentAssembler();
+    const batch = [span({ segmentId: 'S', segmentSpanIndex: 0 })];
+    a.plan(batch, false).commit();
+    batch[0] = span({ segmentId: 'T', segmentSpanIndex: 0 });
+    expect(a.plan(batch, false).segments.map((s) => s.segmentId)).toEqual(['T']);
+    batch.push(span({ segmentId: 'U', segmentSpanIndex: 0 }));
+    expect(a.plan(batch, false).segments.map((s) => s.segmentId)).toEqual(['T', 'U']);
+  });
+
+  it('holds a retried batch\'s early spans once, not twice', () => {
+    const a = new SegmentAssembler();
+    const batch = [span({ segmentId: 'S', segmentSpanIndex: 1 })];
+    a.plan(batch, false).commit();
+    a.plan(batch, false).commit(); // the pipeline's retry after a send that did succeed
+    expect(a.pendingSpanCount).toBe(1);
+    const plan = a.plan([span({ segmentId: 'S', segmentSpanIndex: 0 })], false);
+    expect(plan.segments[0]!.spans.map((s) => s.id)).toEqual([0, 1]);
+  });
+
   it('uses the sw8 trace id the caller sent for the segment', () => {
     const a = new SegmentAssembler();
     const root = span({ segmentId: 'S', segmentSpanIndex: 0, remoteParent: true, remoteParentContext: sw8Parent() });
