@@ -100,6 +100,33 @@ export const headerGetter: KeyedCarrierGetter<HeaderCarrier> = Object.assign(
 );
 
 /**
+ * Getter for the headers of an incoming `node:http` / `node:http2` request (`req.headers`),
+ * whose names Node has already lower-cased: one property read per key, no case-insensitive
+ * scan when a header is absent (the common case: most formats' headers are missing from any
+ * given request). Values as {@link headerGetter} returns them (arrays: first value, or joined
+ * with `,` for list headers such as `baggage`). For any other header object — where names may
+ * be in any case — use {@link headerGetter}. Can list keys (for `uberctx-*`). Never throws.
+ *
+ * @example
+ * ```ts
+ * const parent = propagator.extract(req.headers, incomingHeadersGetter);
+ * ```
+ */
+export const incomingHeadersGetter: KeyedCarrierGetter<IncomingHttpHeaders> = Object.assign(
+  (carrier: IncomingHttpHeaders, key: string): string | undefined => {
+    try {
+      if (carrier === null || typeof carrier !== 'object') return undefined;
+      const lower = key.toLowerCase();
+      // Inherited members (toString, __proto__…) are functions/objects: normalise() rejects them.
+      return normalise((carrier as Record<string, unknown>)[lower], lower);
+    } catch {
+      return undefined;
+    }
+  },
+  { keys: (carrier: IncomingHttpHeaders): string[] => objectKeys(carrier) },
+);
+
+/**
  * Setter for a header object (`OutgoingHttpHeaders`, the `headers` option of
  * `http.request`/`fetch`, a plain object). Replaces any existing spelling of the same name
  * in another case so the request never carries the header twice. Never throws.

@@ -36,6 +36,7 @@ export {
   functionSetter,
   headerGetter,
   headerSetter,
+  incomingHeadersGetter,
   metadataGetter,
   metadataSetter,
   objectGetter,

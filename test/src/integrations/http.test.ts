@@ -155,6 +155,55 @@ describe('HTTP integration', () => {
     await caller.shutdown();
   });
 
+  it('tracedRequest reuses the options it builds only while the caller\'s options object is unchanged', async () => {
+    const caller = tracer({ serviceName: 'caller' });
+    await t.flush(); // earlier tests' server spans
+    (t.exporter as MemoryExporter).reset();
+    const seen: string[] = [];
+    const get = (opts: http.RequestOptions | undefined): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const req = tracedRequest(`${base}/orders?n=1`, opts, (res) => { res.resume(); res.on('end', () => resolve()); }, { tracer: caller });
+        req.on('error', reject);
+        req.end();
+      });
+    const opts: http.RequestOptions = { method: 'GET', headers: { 'x-n': '1' } };
+    await get(opts);
+    await get(opts); // same object, same values: reused
+    opts.method = 'POST'; // a changed top-level value is seen
+    await get(opts);
+    opts.path = '/orders?n=4'; // an added key is seen
+    await get(opts);
+    delete opts.path; // and a removed one
+    await get(opts);
+    (opts.headers as Record<string, string>)['x-n'] = '6'; // nested objects are passed by reference
+    await get(opts);
+    await get(undefined);
+    seen.push(...seenHeaders.map((h) => String(h['x-n'])));
+    expect(seen).toEqual(['1', '1', '1', '1', '1', '6', 'undefined']);
+    const spans = await spansOf(caller);
+    expect(spans.map((s) => `${s.attributes['http.request.method']} ${s.attributes['url.full']}`)).toEqual([
+      `GET ${base}/orders?n=1`,
+      `GET ${base}/orders?n=1`,
+      `POST ${base}/orders?n=1`,
+      `POST ${base}/orders?n=1`,
+      `POST ${base}/orders?n=1`,
+      `POST ${base}/orders?n=1`,
+      `GET ${base}/orders?n=1`,
+    ]);
+    // what the server received (method and path come from the options actually sent)
+    const serverSpans = (await spansOf(t)).filter((s) => s.kind === 'entry');
+    expect(serverSpans.map((s) => `${s.attributes['http.request.method']} ${s.attributes['url.path']}?${s.attributes['url.query']}`)).toEqual([
+      'GET /orders?n=1',
+      'GET /orders?n=1',
+      'POST /orders?n=1',
+      'POST /orders?n=4',
+      'POST /orders?n=1',
+      'POST /orders?n=1',
+      'GET /orders?n=1',
+    ]);
+    await caller.shutdown();
+  });
+
   it('tracedRequest: the response callback runs in the caller\'s context, not the exit span\'s', async () => {
     const caller = tracer({ serviceName: 'caller' });
     let seen: string | undefined = 'unset';

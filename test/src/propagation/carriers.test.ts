@@ -5,6 +5,7 @@ import {
   functionSetter,
   headerGetter,
   headerSetter,
+  incomingHeadersGetter,
   metadataGetter,
   metadataSetter,
   objectGetter,
@@ -111,10 +112,12 @@ describe('function carriers (go2sky-style get/set pairs)', () => {
 describe('node:http over a real loopback socket', () => {
   test('inject into an http.ClientRequest, extract from req.headers on the server', async () => {
     let seen: SpanContext | undefined;
+    let seenDirect: SpanContext | undefined;
     let rawHeaders: http.IncomingHttpHeaders = {};
     const server = http.createServer((req, res) => {
       rawHeaders = req.headers;
       seen = all.extract(req.headers, headerGetter);
+      seenDirect = all.extract(req.headers, incomingHeadersGetter);
       res.end('ok');
     });
     const port = await listen(server);
@@ -133,9 +136,25 @@ describe('node:http over a real loopback socket', () => {
     }
     expect(seen).toMatchObject({ traceId: ctx.traceId, spanId: ctx.spanId, sampled: true });
     expect(seen?.baggage).toEqual({ ...ctx.baggage, crlf: 'a\r\nX-Evil: 1' });
+    // Node lower-cases incoming names: the direct getter finds exactly what the scanning one does
+    expect(seenDirect).toEqual(seen);
     expect(rawHeaders['x-evil']).toBeUndefined();
     expect(rawHeaders['x-b3-traceid']).toBe(ctx.traceId);
     expect(rawHeaders.b3).toBe(`${ctx.traceId}-${ctx.spanId}-1-${ctx.parentSpanId}`);
+  });
+
+  test('incomingHeadersGetter: lower-cased names by property read; lists joined; inherited members and non-objects are absent', () => {
+    const headers: http.IncomingHttpHeaders = { traceparent: ' 00-x ', baggage: 'a=1', 'set-cookie': ['c=1', 'd=2'], 'uberctx-k': 'v' };
+    (headers as Record<string, unknown>).tracestate = ['a=1', 'b=2'];
+    expect(incomingHeadersGetter(headers, 'traceparent')).toBe(' 00-x ');
+    expect(incomingHeadersGetter(headers, 'TraceParent')).toBe(' 00-x '); // a propagator asking in another case
+    expect(incomingHeadersGetter(headers, 'tracestate')).toBe('a=1,b=2');
+    expect(incomingHeadersGetter(headers, 'set-cookie')).toBe('c=1');
+    expect(incomingHeadersGetter(headers, 'b3')).toBeUndefined();
+    expect(incomingHeadersGetter(headers, 'constructor')).toBeUndefined();
+    expect(incomingHeadersGetter(headers, '__proto__')).toBeUndefined();
+    expect(incomingHeadersGetter(null as unknown as http.IncomingHttpHeaders, 'b3')).toBeUndefined();
+    expect(incomingHeadersGetter.keys!(headers)).toEqual(['traceparent', 'baggage', 'set-cookie', 'uberctx-k', 'tracestate']);
   });
 
   test('outgoingMessageSetter swallows errors after headers are sent', () => {
