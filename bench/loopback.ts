@@ -119,23 +119,25 @@ export async function httpTarget(variant: Variant, ours: { tracer: OurTracer; in
       });
   } else {
     const tracer = otel!;
+    const requestSetter = { set: (r: http.ClientRequest, k: string, v: string): void => void r.setHeader(k, v) };
     request = () => {
       const span = tracer.startSpan('GET', {
         kind: SpanKind.CLIENT,
         attributes: { 'http.request.method': 'GET', 'url.full': url, 'server.address': '127.0.0.1', 'server.port': port },
       });
       const ctx = otelTrace.setSpan(otelContext.active(), span);
-      const headers: Record<string, string> = {};
-      otelPropagation.inject(ctx, headers);
       return otelContext.with(ctx, () =>
         new Promise<void>((resolve, reject) => {
-          const req = http.request({ ...options, headers }, (res) => {
+          // The same shared options object as the untraced client and the headers set on the
+          // request (a fresh options object per request costs ~5 µs on Node 20; ours avoids it too).
+          const req = http.request(options, (res) => {
             span.setAttribute('http.response.status_code', res.statusCode ?? 0);
             consume(res, () => {
               span.end();
               resolve();
             }, reject);
           });
+          otelPropagation.inject(ctx, req, requestSetter);
           req.on('error', (e) => {
             span.end();
             reject(e);
