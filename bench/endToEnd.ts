@@ -13,7 +13,7 @@
  * @packageDocumentation
  */
 import type { BenchContext } from './context';
-import { ROUNDS } from './context';
+import { SPAN_ROUNDS as ROUNDS } from './context';
 import { interleave } from './harness';
 import type { SpanImpl } from './impl';
 import { spanRound, tryCreate, VENDOR, verdict } from './hotPath';

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import type { BenchContext } from './context';
-import { ROUNDS } from './context';
+import { SPAN_ROUNDS as ROUNDS } from './context';
 import { interleave, minorGc, type RoundCase } from './harness';
 import type { SpanImpl } from './impl';
 import { createAlsFloor, createObjectFloor } from './incumbents/floors';
