@@ -27,6 +27,8 @@ import { loadOurs, type OurTracer } from './ours';
 import { fmt, fmtSummary, quantile, ratio } from './stats';
 
 const CONCURRENCY = 16;
+/** Recorded rounds of section 4 in a full run. */
+const LOOPBACK_ROUNDS_FULL = 11;
 
 /** One way of making requests against one server; `request()` resolves when the response is complete. */
 export interface Target {
@@ -357,7 +359,9 @@ function startWorker(proto: 'http' | 'grpc', variant: Variant, count: number, ca
 export async function benchLoopback(ctx: BenchContext): Promise<void> {
   ctx.progress('\n[4/5] loopback HTTP and gRPC at concurrency 16 (one child process per setup)\n');
   const variants: Variant[] = ['untraced', 'als', 'ours', 'otel'];
-  const rounds = ctx.quick ? ROUNDS.quick : ROUNDS.full;
+  // More rounds than the other sections in a full run: a burst of host load over a few
+  // consecutive 1-second rounds must not move the medians (the ratios are what count).
+  const rounds = ctx.quick ? ROUNDS.quick : LOOPBACK_ROUNDS_FULL;
   const capMs = ctx.quick ? 300 : 1200;
   const rows: string[][] = [];
   const data: Record<string, unknown> = {};
