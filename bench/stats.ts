@@ -17,6 +17,8 @@ export interface Summary {
   max: number;
   /** Number of rounds summarised. */
   n: number;
+  /** The per-round values in round order (for paired ratios, see {@link pairedRatio}). */
+  values?: number[];
 }
 
 /**
@@ -30,10 +32,10 @@ export interface Summary {
  */
 export function summarize(values: readonly number[]): Summary {
   const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return { median: NaN, min: NaN, max: NaN, n: 0 };
+  if (v.length === 0) return { median: NaN, min: NaN, max: NaN, n: 0, values: [...values] };
   const mid = v.length >> 1;
   const median = v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-  return { median, min: v[0], max: v[v.length - 1], n: v.length };
+  return { median, min: v[0], max: v[v.length - 1], n: v.length, values: [...values] };
 }
 
 /**
@@ -84,7 +86,9 @@ export function fmtSummary(s: Summary | undefined): string {
 }
 
 /**
- * Ratio of two medians (ours / theirs); NaN when either is missing.
+ * Ours / theirs: the median of the per-round ratios when both were measured in the same
+ * interleaved rounds ({@link pairedRatio}), else the ratio of the two medians; NaN when either
+ * is missing.
  *
  * @example
  * ```ts
@@ -92,6 +96,27 @@ export function fmtSummary(s: Summary | undefined): string {
  * ```
  */
 export function ratio(ours: Summary | undefined, theirs: Summary | undefined): number {
+  const paired = pairedRatio(ours, theirs);
+  if (Number.isFinite(paired)) return paired;
   if (!ours || !theirs || ours.n === 0 || theirs.n === 0 || theirs.median === 0) return NaN;
   return ours.median / theirs.median;
+}
+
+/**
+ * Median of the per-round ratios `ours[i] / theirs[i]` (rounds interleaved, so round i of
+ * both ran seconds apart under the same machine load: a burst of host load moves both values
+ * of a pair, not the ratio). NaN unless both have per-round values of the same length.
+ *
+ * @example
+ * ```ts
+ * pairedRatio(summarize([2, 4, 6]), summarize([1, 4, 3])); // → 2 (ratios 2, 1, 2)
+ * ```
+ */
+export function pairedRatio(ours: Summary | undefined, theirs: Summary | undefined): number {
+  const a = ours?.values;
+  const b = theirs?.values;
+  if (!a || !b || a.length !== b.length || a.length === 0) return NaN;
+  const r: number[] = [];
+  for (let i = 0; i < a.length; i++) if (b[i] !== 0) r.push(a[i] / b[i]);
+  return summarize(r).median;
 }
