@@ -37,9 +37,18 @@ const KINDS: Readonly<Record<SpanKind, string | undefined>> = {
   local: undefined,
 };
 
-const HEX16 = /^[0-9a-f]{16}$/;
-const HEX32 = /^[0-9a-f]{32}$/;
-const ALL_ZERO = /^0+$/;
+/** True when `id` is exactly `n` lower-case hex characters, not all zeros (a char-code loop: runs per span). */
+function isNonZeroHex(id: string, n: number): boolean {
+  if (id.length !== n) return false;
+  let nonZero = false;
+  for (let i = 0; i < n; i++) {
+    const c = id.charCodeAt(i);
+    if (c === 0x30) continue;
+    if ((c > 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)) nonZero = true;
+    else return false;
+  }
+  return nonZero;
+}
 
 /**
  * The `zipkin` package's `model.Endpoint` knows only `ipv4`. Zipkin's v2 model also has
@@ -65,16 +74,15 @@ type EndpointWithIpv6 = model.Endpoint & { ipv6?: string };
 export function zipkinTraceId(traceId: string): string | undefined {
   if (typeof traceId !== 'string') return undefined;
   const id = traceId.toLowerCase();
-  if (ALL_ZERO.test(id)) return undefined;
-  if (HEX32.test(id)) return id.startsWith('0000000000000000') ? id.slice(16) : id;
-  return HEX16.test(id) ? id : undefined;
+  if (isNonZeroHex(id, 32)) return id.startsWith('0000000000000000') ? id.slice(16) : id;
+  return isNonZeroHex(id, 16) ? id : undefined;
 }
 
 /** A 64-bit span id as Zipkin wants it (16 lowercase hex, not all zeros), or undefined. */
 function zipkinSpanId(spanId: string | undefined): string | undefined {
   if (typeof spanId !== 'string') return undefined;
   const id = spanId.toLowerCase();
-  return HEX16.test(id) && !ALL_ZERO.test(id) ? id : undefined;
+  return isNonZeroHex(id, 16) ? id : undefined;
 }
 
 /**
