@@ -45,17 +45,6 @@ export function sanitizeUrl(raw: string, tracer: Tracer): string {
   }
 }
 
-function headerValue(headers: HeaderBag, name: string): string | undefined {
-  const v = (headers as Record<string, unknown>)[name] ?? findCaseInsensitive(headers, name);
-  if (Array.isArray(v)) return v.length ? String(v[0]) : undefined;
-  return v === undefined || v === null ? undefined : String(v);
-}
-
-function findCaseInsensitive(headers: HeaderBag, name: string): unknown {
-  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return (headers as Record<string, unknown>)[key];
-  return undefined;
-}
-
 function isIgnored(tracer: Tracer, path: string): boolean {
   const list = tracer.config.ignorePaths;
   if (!list || list.length === 0) return false;
