@@ -25,7 +25,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { jsonEncoder, model, option, TraceId } from 'zipkin';
-import type { AttributeValue, FinishedSpan, Resource, SpanKind } from '../../src';
+import { isValidSpanId, isValidTraceId, type AttributeValue, type FinishedSpan, type Resource, type SpanKind } from '../../src';
 import './zipkinTypes';
 
 /** Zipkin v2 span kinds, indexed by our {@link SpanKind}. `local` has none. */
@@ -37,18 +37,6 @@ const KINDS: Readonly<Record<SpanKind, string | undefined>> = {
   local: undefined,
 };
 
-/** True when `id` is exactly `n` lower-case hex characters, not all zeros (a char-code loop: runs per span). */
-function isNonZeroHex(id: string, n: number): boolean {
-  if (id.length !== n) return false;
-  let nonZero = false;
-  for (let i = 0; i < n; i++) {
-    const c = id.charCodeAt(i);
-    if (c === 0x30) continue;
-    if ((c > 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)) nonZero = true;
-    else return false;
-  }
-  return nonZero;
-}
 
 /**
  * The `zipkin` package's `model.Endpoint` knows only `ipv4`. Zipkin's v2 model also has
@@ -74,15 +62,15 @@ type EndpointWithIpv6 = model.Endpoint & { ipv6?: string };
 export function zipkinTraceId(traceId: string): string | undefined {
   if (typeof traceId !== 'string') return undefined;
   const id = traceId.toLowerCase();
-  if (isNonZeroHex(id, 32)) return id.startsWith('0000000000000000') ? id.slice(16) : id;
-  return isNonZeroHex(id, 16) ? id : undefined;
+  if (isValidTraceId(id)) return id.startsWith('0000000000000000') ? id.slice(16) : id;
+  return isValidSpanId(id) ? id : undefined; // a 64-bit trace id has the span id's form
 }
 
 /** A 64-bit span id as Zipkin wants it (16 lowercase hex, not all zeros), or undefined. */
 function zipkinSpanId(spanId: string | undefined): string | undefined {
   if (typeof spanId !== 'string') return undefined;
   const id = spanId.toLowerCase();
-  return isNonZeroHex(id, 16) ? id : undefined;
+  return isValidSpanId(id) ? id : undefined;
 }
 
 /**
