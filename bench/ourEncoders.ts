@@ -8,8 +8,8 @@
  *
  * | backend                    | encoding (adapter functions)                                          |
  * |----------------------------|-----------------------------------------------------------------------|
- * | `bench-encode-jaeger`      | `toThriftSpan` + `toThriftProcess` → Thrift binary `Batch` (`loadJaegerThrift().batch`) |
- * | `bench-encode-zipkin`      | `encodeZipkinSpan` per span → JSON v2 array                           |
+ * | `bench-encode-jaeger`      | `toThriftSpan` + `toThriftProcess` → Thrift binary `Batch` (`encodeBatch`, the exporter's kept buffer) |
+ * | `bench-encode-zipkin`      | `encodeZipkinBatch`: `encodeZipkinSpan` per span → JSON v2 array bytes |
  * | `bench-encode-skywalking`  | `SegmentAssembler.plan` → `toSegmentObject` → `serializeBinary()`     |
  * | `bench-encode-otlp`        | `new OtlpReadableSpan` → `ProtobufTraceSerializer.serializeRequest`   |
  *
@@ -22,6 +22,7 @@
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { FinishedSpan, Resource } from '../src/api/types';
+import { ReusableBuffer } from '../src/export/ReusableBuffer';
 import { loadOurs } from './ours';
 
 interface Exporter {
@@ -56,9 +57,11 @@ const factories: Record<string, Factory> = {
       toThriftProcess(resource: Resource): unknown;
     };
     const thrift = require('../adapters/jaeger/thrift') as {
-      loadJaegerThrift(): { batch: { toBuffer(v: { process: unknown; spans: unknown[] }): { err: Error | null; value: Buffer } } };
+      loadJaegerThrift(): unknown;
+      encodeBatch(codecs: unknown, batch: { process: unknown; spans: unknown[] }, scratch: ReusableBuffer): { err?: Error; value?: Buffer };
     };
     const codecs = thrift.loadJaegerThrift();
+    const scratch = new ReusableBuffer();
     let lastResource: Resource | undefined;
     let process: unknown;
     return simple((batch) => {
@@ -67,20 +70,22 @@ const factories: Record<string, Factory> = {
         lastResource = batch[0].resource;
         process = mapping.toThriftProcess(lastResource);
       }
-      const { err, value } = codecs.batch.toBuffer({ process, spans: batch.map(mapping.toThriftSpan) });
-      if (err) throw err;
+      const { err, value } = thrift.encodeBatch(codecs, { process, spans: batch.map(mapping.toThriftSpan) }, scratch);
+      if (err || !value) throw err;
+      scratch.release(value); // the exporter releases it when its HTTP request closes
       return value.length;
     });
   },
   zipkin: () => {
-    const z = require('../adapters/zipkin/toZipkinSpan') as { encodeZipkinSpan(span: FinishedSpan): string | { error: string } };
+    const z = require('../adapters/zipkin/toZipkinSpan') as {
+      encodeZipkinBatch(batch: readonly FinishedSpan[], scratch: ReusableBuffer): { body: Buffer | undefined };
+    };
+    const scratch = new ReusableBuffer();
     return simple((batch) => {
-      const parts: string[] = [];
-      for (const s of batch) {
-        const e = z.encodeZipkinSpan(s);
-        if (typeof e === 'string') parts.push(e);
-      }
-      return `[${parts.join(',')}]`.length;
+      const { body } = z.encodeZipkinBatch(batch, scratch);
+      if (!body) return 0;
+      scratch.release(body); // the exporter releases it when its request closes (or gzip is done)
+      return body.length;
     });
   },
   skywalking: () => {

@@ -3,11 +3,13 @@
  * for a few seconds so that `node --cpu-prof` captures a clean profile.
  *
  * Usage: `node --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/profileHotPath.js [backend] [seconds] [--no-caller]`
- * (backend default `noop`, seconds default 5). Prints µs/span at the end.
+ * (backend default `noop`, seconds default 5; `bench-encode-<adapter>` profiles section 2's
+ * encode-only exporters). Prints µs/span at the end.
  *
  * @packageDocumentation
  */
 import { settle } from './harness';
+import { registerEncodeOnlyBackends } from './ourEncoders';
 import { createOurImpl } from './ours';
 
 async function main(): Promise<void> {
@@ -15,7 +17,8 @@ async function main(): Promise<void> {
   const backend = args[0] ?? 'noop';
   const seconds = Number(args[1] ?? '5');
   const recordCaller = process.argv.includes('--no-caller') ? false : undefined;
-  const impl = await createOurImpl(backend, 'discard', undefined, { recordCaller });
+  if (backend.startsWith('bench-encode-')) registerEncodeOnlyBackends();
+  const impl = await createOurImpl(backend, backend.startsWith('bench-encode-') ? 'encode' : 'discard', undefined, { recordCaller });
   if (!impl) throw new Error('createTracer is not exported yet');
   const until = Date.now() + seconds * 1000;
   let spans = 0;

@@ -26,6 +26,7 @@ export { BatchSpanProcessor, type BatchSpanProcessorOptions, type ShutdownResult
 export { MemoryExporter } from './export/MemoryExporter';
 export { ConsoleExporter, formatWaterfall } from './export/ConsoleExporter';
 export { NoopExporter } from './export/NoopExporter';
+export { ReusableBuffer, DEFAULT_MAX_RETAINED_BYTES } from './export/ReusableBuffer';
 export { RateLimitedLogger } from './export/RateLimitedLogger';
 export { parseRetryAfter, grpcRetryPushbackMs, withRetryAfter } from './export/retryAfter';
 export { secretVariants, collectorReason } from './export/collectorText';

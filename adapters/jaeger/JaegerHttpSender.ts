@@ -104,9 +104,18 @@ export class JaegerHttpSender {
    * POST one encoded batch.
    *
    * @param body - Thrift binary `Batch`
+   * @param onBodyFree - called exactly once when nothing reads `body` any more (the request
+   *   closed, or was never sent) — possibly after the promise settles: an early error answer
+   *   can arrive while the body is still being written. Lets the caller reuse the buffer.
    * @returns resolves on HTTP 2xx; rejects with an {@link ExportError} otherwise
    */
-  send(body: Buffer): Promise<void> {
+  send(body: Buffer, onBodyFree?: () => void): Promise<void> {
+    let freed = false;
+    const free = (): void => {
+      if (freed) return;
+      freed = true;
+      onBodyFree?.();
+    };
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       let req: http.ClientRequest | undefined;
@@ -120,6 +129,7 @@ export class JaegerHttpSender {
         else resolve();
       };
       if (this.closed) {
+        free();
         done(exportError(`jaeger collector ${this.target}: sender closed`, false));
         return;
       }
@@ -139,6 +149,7 @@ export class JaegerHttpSender {
           }
         });
         const sent = req;
+        sent.once('close', free);
         this.inFlight.add(sent);
         // A hard deadline for the whole exchange: a socket idle timeout (`req.setTimeout`) would
         // never fire against a collector that trickles its answer, and requests would pile up.
@@ -160,6 +171,8 @@ export class JaegerHttpSender {
       } catch (err) {
         // e.g. an invalid header value: Node's message may quote it, so only the error code is kept.
         const code = (err as NodeJS.ErrnoException)?.code;
+        req?.destroy();
+        free();
         done(exportError(`jaeger collector ${this.target}: request not sent (${code ?? 'invalid request'})`, false));
       }
     });

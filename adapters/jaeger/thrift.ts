@@ -13,6 +13,7 @@
  * @packageDocumentation
  */
 import * as path from 'node:path';
+import type { ReusableBuffer } from '../../src';
 
 /** Jaeger `TagType` enum values as `thriftrw` surfaces them (strings). */
 export type ThriftTagType = 'STRING' | 'DOUBLE' | 'BOOL' | 'LONG' | 'BINARY';
@@ -230,4 +231,42 @@ export function loadJaegerThrift(): JaegerThriftCodecs {
     emitBatchMessage: (batch) => new emit.ArgumentsMessage({ version: 1, id: 0, body: { batch } }),
   };
   return codecs;
+}
+
+/**
+ * Encode a Thrift binary `Batch` (the HTTP collector's `application/x-thrift` body) into a
+ * buffer from `scratch`: `thriftrw` sizes it (`byteLength`) and writes it (`writeInto`), as
+ * its own `toBuffer` does, but into the exporter's kept buffer instead of a fresh allocation
+ * per batch (see {@link ReusableBuffer}). The caller must `scratch.release(result.value)`
+ * once the bytes are sent.
+ *
+ * @param codecs - from {@link loadJaegerThrift}
+ * @param batch - process + Thrift spans
+ * @param scratch - the exporter's reusable buffer
+ * @returns `{ value }` with exactly the encoded bytes, or `{ err }` (thriftrw's error for a
+ *   value that does not fit the IDL; nothing is lent then). Never throws.
+ * @example
+ * ```ts
+ * const { err, value } = encodeBatch(loadJaegerThrift(), { process, spans }, scratch);
+ * if (!err) sender.send(value, () => scratch.release(value));
+ * ```
+ */
+export function encodeBatch(
+  codecs: JaegerThriftCodecs,
+  batch: ThriftBatch,
+  scratch: ReusableBuffer,
+): { err: Error; value?: undefined } | { err?: undefined; value: Buffer } {
+  try {
+    const size = codecs.batch.byteLength(batch);
+    if (size.err) return { err: size.err };
+    const buffer = scratch.acquire(size.length);
+    const written = codecs.batch.writeInto(batch, buffer, 0);
+    if (written.err || written.offset !== size.length) {
+      scratch.release(buffer);
+      return { err: written.err ?? new Error(`Thrift Batch wrote ${written.offset} of ${size.length} bytes`) };
+    }
+    return { value: buffer };
+  } catch (err) {
+    return { err: err instanceof Error ? err : new Error(String(err)) };
+  }
 }

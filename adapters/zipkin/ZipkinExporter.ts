@@ -8,9 +8,9 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { FinishedSpan, Logger, SpanExporter } from '../../src';
+import { ReusableBuffer, type FinishedSpan, type Logger, type SpanExporter } from '../../src';
 import { exportError, postSpans } from './postSpans';
-import { encodeZipkinSpan } from './toZipkinSpan';
+import { encodeZipkinBatch } from './toZipkinSpan';
 
 const gzipAsync = promisify(gzip);
 
@@ -71,8 +71,10 @@ const LOG_INTERVAL_MS = 60_000;
  * A {@link SpanExporter} for Zipkin's `POST /api/v2/spans`.
  *
  * Each `export(batch)` encodes the batch with the `zipkin` package's `jsonEncoder.JSON_V2`
- * (see `toZipkinSpan.ts` for the mapping), joins it as `[span,span,…]`, gzips it when it is
- * at least `gzipMinBytes` long, and sends it with exactly one `node:http(s)` POST bounded by
+ * (see `toZipkinSpan.ts` for the mapping), writes it as `[span,span,…]` into a body buffer
+ * the exporter keeps between batches (`encodeZipkinBatch`; no fresh 100–300 KB allocation per
+ * batch), gzips it when it is at least `gzipMinBytes` long, and sends it with exactly one
+ * `node:http(s)` POST bounded by
  * `timeoutMs`. Spans Zipkin would reject (ids that are not hex of the right length, bad
  * timestamps) are left out, counted, and logged at most once a minute.
  *
@@ -116,6 +118,8 @@ export class ZipkinExporter implements SpanExporter {
   private readonly logger: Logger | undefined;
   private readonly agent: http.Agent;
   private readonly stats: ZipkinExporterCounters = { requests: 0, spansSent: 0, invalidSpans: 0, gzipped: 0 };
+  /** The JSON body buffer kept between batches (no joined string and no fresh buffer per batch). */
+  private readonly scratch = new ReusableBuffer();
   private inFlight: Promise<unknown> | undefined;
   private currentRequest: AbortController | undefined;
   private closed = false;
@@ -200,44 +204,49 @@ export class ZipkinExporter implements SpanExporter {
   }
 
   private async send(batch: readonly FinishedSpan[]): Promise<void> {
-    const parts: string[] = [];
-    let firstError: string | undefined;
-    let invalid = 0;
-    for (const span of batch) {
-      if (!span || span.sampled === false) continue;
-      const encoded = encodeZipkinSpan(span);
-      if (typeof encoded === 'string') parts.push(encoded);
-      else {
-        invalid++;
-        firstError ??= encoded.error;
-      }
-    }
+    const { body: json, spans, invalid, firstError } = encodeZipkinBatch(batch, this.scratch);
     if (invalid > 0) this.noteInvalid(invalid, firstError ?? 'invalid');
-    if (parts.length === 0) return;
-
-    const json = Buffer.from(`[${parts.join(',')}]`, 'utf8');
+    if (json === undefined) return;
+    const scratch = this.scratch;
     const headers = { ...this.headers };
     let body = json;
-    if (this.compression === 'gzip' && json.length >= this.gzipMinBytes) {
-      body = await gzipAsync(json);
-      headers['Content-Encoding'] = 'gzip';
-      this.stats.gzipped++;
-    }
-    // By the SpanExporter contract export() is never called concurrently: a request still
-    // open now belongs to an export its caller already gave up on (the pipeline's timeout
-    // or shutdown deadline was shorter than ours). End it, so at most one request is ever
-    // in flight per exporter, whatever the collector does.
-    this.currentRequest?.abort();
-    if (this.closed) throw exportError('Zipkin exporter is shut down', false);
-    const abort = new AbortController();
-    this.currentRequest = abort;
-    this.stats.requests++;
+    let posting = false;
     try {
-      await postSpans({ url: this.url, headers, body, timeoutMs: this.timeoutMs, agent: this.agent, tls: this.tls, signal: abort.signal });
+      if (this.compression === 'gzip' && json.length >= this.gzipMinBytes) {
+        body = await gzipAsync(json);
+        headers['Content-Encoding'] = 'gzip';
+        this.stats.gzipped++;
+        scratch.release(json);
+      }
+      // By the SpanExporter contract export() is never called concurrently: a request still
+      // open now belongs to an export its caller already gave up on (the pipeline's timeout
+      // or shutdown deadline was shorter than ours). End it, so at most one request is ever
+      // in flight per exporter, whatever the collector does.
+      this.currentRequest?.abort();
+      if (this.closed) throw exportError('Zipkin exporter is shut down', false);
+      const abort = new AbortController();
+      this.currentRequest = abort;
+      this.stats.requests++;
+      posting = true;
+      try {
+        await postSpans({
+          url: this.url,
+          headers,
+          body,
+          timeoutMs: this.timeoutMs,
+          agent: this.agent,
+          tls: this.tls,
+          signal: abort.signal,
+          // an uncompressed body is the exporter's kept buffer: reusable once the request closed
+          onBodyFree: body === json ? () => scratch.release(json) : undefined,
+        });
+      } finally {
+        if (this.currentRequest === abort) this.currentRequest = undefined;
+      }
     } finally {
-      if (this.currentRequest === abort) this.currentRequest = undefined;
+      if (!posting) scratch.release(json);
     }
-    this.stats.spansSent += parts.length;
+    this.stats.spansSent += spans;
   }
 
   private noteInvalid(count: number, reason: string): void {

@@ -23,7 +23,7 @@ import { ZipkinExporter } from './ZipkinExporter';
 
 export { ZipkinExporter } from './ZipkinExporter';
 export type { ZipkinExporterOptions, ZipkinExporterCounters } from './ZipkinExporter';
-export { toZipkinSpan, encodeZipkinSpan, zipkinTraceId } from './toZipkinSpan';
+export { toZipkinSpan, encodeZipkinSpan, encodeZipkinBatch, zipkinTraceId, type ZipkinBatchBody } from './toZipkinSpan';
 
 /** The path of Zipkin's v2 span intake. */
 const SPANS_PATH = '/api/v2/spans';

@@ -32,6 +32,12 @@ export interface PostRequest {
   tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
   /** Aborting it destroys the request and rejects (retryable). */
   signal?: AbortSignal;
+  /**
+   * Called exactly once when nothing reads `body` any more: the request closed, or was never
+   * sent. It may come after the promise settles (an early error answer can arrive while the
+   * body is still being written). Lets the caller reuse the body's buffer.
+   */
+  onBodyFree?: () => void;
 }
 
 /** Error codes of TLS/certificate failures: retrying cannot fix them. */
@@ -94,6 +100,12 @@ export function postSpans(req: PostRequest): Promise<number> {
     let timer: NodeJS.Timeout | undefined;
     let request: http.ClientRequest | undefined;
     const where = describe(req.url);
+    let freed = false;
+    const free = (): void => {
+      if (freed) return;
+      freed = true;
+      req.onBodyFree?.();
+    };
     const finish = (err: ExportError | undefined, status?: number): void => {
       if (settled) return;
       settled = true;
@@ -107,6 +119,7 @@ export function postSpans(req: PostRequest): Promise<number> {
     };
     try {
       if (req.signal?.aborted) {
+        free();
         finish(exportError(`Zipkin POST ${where} aborted`, true, { code: 'ABORT_ERR' }));
         return;
       }
@@ -158,6 +171,7 @@ export function postSpans(req: PostRequest): Promise<number> {
           finish(withRetryAfter(err, parseRetryAfter(res.headers['retry-after'])));
         });
       });
+      request.once('close', free);
       request.on('error', (e: NodeJS.ErrnoException) => {
         const code = e.code ?? '';
         finish(exportError(`Zipkin POST ${where} failed: ${code ? `${code} ` : ''}${e.message}`, !NOT_RETRYABLE_CODE.test(code), { code }));
@@ -167,6 +181,8 @@ export function postSpans(req: PostRequest): Promise<number> {
       // e.g. an invalid header value: the same request would fail again.
       // Node's message may quote the header value (a secret), so only the error code is kept.
       const code = (e as NodeJS.ErrnoException | undefined)?.code;
+      request?.destroy();
+      free();
       finish(exportError(`Zipkin POST ${where} could not be sent (${code ?? 'invalid request'})`, false, code ? { code } : undefined));
     }
   });

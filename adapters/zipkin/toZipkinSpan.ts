@@ -25,7 +25,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { jsonEncoder, model, option, TraceId } from 'zipkin';
-import { isValidSpanId, isValidTraceId, type AttributeValue, type FinishedSpan, type Resource, type SpanKind } from '../../src';
+import { isValidSpanId, isValidTraceId, type AttributeValue, type ReusableBuffer, type FinishedSpan, type Resource, type SpanKind } from '../../src';
 import './zipkinTypes';
 
 /** Zipkin v2 span kinds, indexed by our {@link SpanKind}. `local` has none. */
@@ -268,4 +268,67 @@ export function encodeZipkinSpan(span: FinishedSpan): string | { error: InvalidR
   } catch (err) {
     return { error: `cannot encode span: ${(err as Error)?.message ?? String(err)}` };
   }
+}
+
+/**
+ * What {@link encodeZipkinBatch} made of a batch.
+ *
+ * @example
+ * ```ts
+ * const r: ZipkinBatchBody = encodeZipkinBatch(batch, scratch);
+ * ```
+ */
+export interface ZipkinBatchBody {
+  /** The JSON v2 array `[span,span,…]` as UTF-8 bytes, from `scratch` (release it once sent); `undefined` when no span was valid. */
+  body: Buffer | undefined;
+  /** Spans in `body`. */
+  spans: number;
+  /** Spans left out because Zipkin would reject them. */
+  invalid: number;
+  /** Why the first invalid span was left out. */
+  firstError: InvalidReason | undefined;
+}
+
+/**
+ * Encode a batch as the body of one `POST /api/v2/spans`: each sampled span with
+ * {@link encodeZipkinSpan} (the `zipkin` package's JSON v2 encoder), written as a JSON array
+ * straight into a buffer from `scratch` — no joined string and no fresh buffer per batch.
+ * Unsampled spans are skipped; invalid ones are counted and left out. Never throws.
+ *
+ * @param batch - finished spans
+ * @param scratch - the exporter's reusable buffer; the caller must `scratch.release(body)` once sent
+ * @returns the body (UTF-8 JSON, byte-identical to `Buffer.from('[' + parts.join(',') + ']')`) and counts
+ * @example
+ * ```ts
+ * const { body, invalid } = encodeZipkinBatch(spans, scratch);
+ * if (body) await post(body).finally(() => scratch.release(body));
+ * ```
+ */
+export function encodeZipkinBatch(batch: readonly FinishedSpan[], scratch: ReusableBuffer): ZipkinBatchBody {
+  const parts: string[] = [];
+  let invalid = 0;
+  let firstError: InvalidReason | undefined;
+  let length = 1; // '[' + ',' between parts + ']'
+  for (let i = 0; i < batch.length; i++) {
+    const span = batch[i];
+    if (!span || span.sampled === false) continue;
+    const encoded = encodeZipkinSpan(span);
+    if (typeof encoded === 'string') {
+      parts.push(encoded);
+      length += Buffer.byteLength(encoded, 'utf8') + 1;
+    } else {
+      invalid++;
+      firstError ??= encoded.error;
+    }
+  }
+  if (parts.length === 0) return { body: undefined, spans: 0, invalid, firstError };
+  const body = scratch.acquire(length);
+  let offset = 0;
+  body[offset++] = 0x5b; // [
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) body[offset++] = 0x2c; // ,
+    offset += body.write(parts[i] as string, offset, 'utf8');
+  }
+  body[offset] = 0x5d; // ]
+  return { body, spans: parts.length, invalid, firstError };
 }

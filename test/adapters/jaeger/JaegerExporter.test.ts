@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import type { ExportError, FinishedSpan } from '../../../src';
+import type { ExportError, FinishedSpan, ReusableBuffer } from '../../../src';
+import { JaegerHttpSender } from '../../../adapters/jaeger/JaegerHttpSender';
 import { JaegerExporter } from '../../../adapters/jaeger/JaegerExporter';
-import { listen } from '../../support/http';
+import { deadPort, listen } from '../../support/http';
 import { deferCleanups, makeSpan, recordingLogger, resource } from './fixtures';
 import { startJaegerAgent, startJaegerCollector, type AgentStandIn, type CollectorStandIn, type DecodedSpan } from './standins';
 
@@ -171,6 +172,122 @@ describe('JaegerExporter over HTTP (Thrift binary Batch)', () => {
     await expect(p).rejects.toMatchObject({ retryable: false });
   });
 });
+
+describe('JaegerExporter HTTP body buffer (kept between batches)', () => {
+  let collector: CollectorStandIn;
+  let exporter: JaegerExporter | undefined;
+  const scratchOf = (e: JaegerExporter): ReusableBuffer => (e as unknown as { scratch: ReusableBuffer }).scratch;
+  const batch = (name: string, n: number): FinishedSpan[] =>
+    Array.from({ length: n }, (_, i) => makeSpan({ name, spanId: (0x1000 + i).toString(16).padStart(16, '0'), attributes: { i, pad: name.repeat(40) } }));
+  beforeEach(async () => {
+    collector = await startJaegerCollector();
+  });
+  afterEach(async () => {
+    await exporter?.shutdown();
+    exporter = undefined;
+    await collector.stop();
+  });
+
+  it('reuses one buffer for consecutive batches, each decoded intact by the collector', async () => {
+    exporter = new JaegerExporter({ resource, endpoint: collector.url });
+    await exporter.export(batch('big', 600)); // ~150 KB
+    const kept = scratchOf(exporter).retainedBytes;
+    expect(kept).toBeGreaterThan(64 * 1024);
+    await exporter.export(batch('small', 3)); // shorter body written over the longer one
+    await exporter.export(batch('again', 600));
+    expect(scratchOf(exporter).retainedBytes).toBe(kept);
+    expect(scratchOf(exporter).inUse).toBe(false);
+    const names = collector.spans.map((s) => s.operationName);
+    expect(names.filter((n) => n === 'big')).toHaveLength(600);
+    expect(names.filter((n) => n === 'small')).toHaveLength(3);
+    expect(names.filter((n) => n === 'again')).toHaveLength(600);
+    expect(collector.spans.filter((s) => s.operationName === 'small').map((s) => s.tags.i)).toEqual([0, 1, 2]);
+    expect(collector.spans.filter((s) => s.operationName === 'small').every((s) => s.tags.pad === 'small'.repeat(40))).toBe(true);
+  });
+
+  it('exports in flight at the same time never share bytes', async () => {
+    exporter = new JaegerExporter({ resource, endpoint: collector.url });
+    await Promise.all([exporter.export(batch('a', 300)), exporter.export(batch('b', 300)), exporter.export(batch('c', 300))]);
+    expect(collector.requests).toHaveLength(3);
+    for (const name of ['a', 'b', 'c']) {
+      const spans = collector.spans.filter((s) => s.operationName === name);
+      expect(spans).toHaveLength(300);
+      expect(spans.every((s) => s.tags.pad === name.repeat(40))).toBe(true);
+    }
+    expect(scratchOf(exporter).inUse).toBe(false);
+  });
+
+  it('gives the buffer back after error answers and refused connections too', async () => {
+    exporter = new JaegerExporter({ resource, endpoint: collector.url });
+    collector.setStatus(400);
+    await expect(exporter.export(batch('x', 50))).rejects.toMatchObject({ retryable: false });
+    await waitFor(() => !scratchOf(exporter!).inUse);
+    collector.setStatus(undefined);
+    await exporter.export(batch('ok', 50));
+    expect(collector.spans.filter((s) => s.operationName === 'ok')).toHaveLength(50);
+    const dead = new JaegerExporter({ resource, endpoint: `http://127.0.0.1:${await deadPort()}/api/traces` });
+    defer(() => dead.shutdown());
+    await expect(dead.export(batch('y', 5))).rejects.toMatchObject({ retryable: true });
+    await waitFor(() => !scratchOf(dead).inUse);
+  });
+});
+
+describe('JaegerHttpSender onBodyFree', () => {
+  const sender = (url: string, timeoutMs = 2000): JaegerHttpSender => {
+    const s = new JaegerHttpSender({ url: new URL(url), timeoutMs });
+    defer(() => s.close());
+    return s;
+  };
+  const counted = (): { fn: () => void; calls: () => number } => {
+    let n = 0;
+    return { fn: () => void n++, calls: () => n };
+  };
+
+  it('is called exactly once: after a 2xx, a 4xx, a refused connection, a timeout, and on a closed sender', async () => {
+    const collector = await startJaegerCollector();
+    defer(() => collector.stop());
+    const body = Buffer.from([0x0c, 0x00]); // not a valid Batch: the stand-in answers 400
+
+    const ok = counted();
+    await sender(collector.url).send(Buffer.alloc(0), ok.fn).catch(() => undefined);
+    await waitFor(() => ok.calls() > 0);
+
+    const bad = counted();
+    await sender(collector.url).send(body, bad.fn).catch(() => undefined);
+    await waitFor(() => bad.calls() > 0);
+
+    const refused = counted();
+    await expect(sender(`http://127.0.0.1:${await deadPort()}/api/traces`).send(body, refused.fn)).rejects.toMatchObject({ retryable: true });
+    await waitFor(() => refused.calls() > 0);
+
+    const silent = http.createServer(() => undefined);
+    const port = await listen(silent);
+    defer(() => {
+      silent.closeAllConnections();
+      return new Promise<void>((r) => silent.close(() => r()));
+    });
+    const slow = counted();
+    await expect(sender(`http://127.0.0.1:${port}/api/traces`, 100).send(body, slow.fn)).rejects.toMatchObject({ message: expect.stringContaining('timed out') });
+    await waitFor(() => slow.calls() > 0);
+
+    const closed = counted();
+    const s = sender(collector.url);
+    s.close();
+    await expect(s.send(body, closed.fn)).rejects.toMatchObject({ retryable: false });
+    expect(closed.calls()).toBe(1);
+
+    await new Promise((r) => setTimeout(r, 50));
+    expect([ok.calls(), bad.calls(), refused.calls(), slow.calls(), closed.calls()]).toEqual([1, 1, 1, 1, 1]);
+  });
+});
+
+async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 describe('JaegerExporter over HTTP with basic auth', () => {
   let collector: CollectorStandIn;

@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ZipkinExporter } from '../../../adapters/zipkin/ZipkinExporter';
-import type { ExportError, Logger } from '../../../src';
+import type { ExportError, Logger, ReusableBuffer } from '../../../src';
 import { closeServer, listen } from '../../support/http';
 import { makeSpan, T0 } from './fixtures';
 import { startZipkinStandIn, type ZipkinStandIn } from './standin';
@@ -151,6 +151,38 @@ describe('ZipkinExporter → Zipkin stand-in', () => {
     expect(z.requests[0].json!.length).toBeLessThan(1024);
     expect(z.spans).toHaveLength(41);
     expect(gz.counters().gzipped).toBe(1);
+  });
+
+  test('one body buffer is kept and reused across batches, gzipped or plain, each arriving intact', async () => {
+    const batch = (tag: string, n: number) =>
+      Array.from({ length: n }, (_, i) => makeSpan({ spanId: (0x2000 + i).toString(16).padStart(16, '0'), attributes: { tag, i, pad: `${tag}-ü-`.repeat(30) } }));
+    for (const compression of ['gzip', 'none'] as const) {
+      const e = exporter({ compression });
+      const scratch = (e as unknown as { scratch: ReusableBuffer }).scratch;
+      await e.export(batch(`${compression}-1`, 400));
+      const kept = scratch.retainedBytes;
+      expect(kept).toBeGreaterThan(64 * 1024);
+      await e.export(batch(`${compression}-2`, 2)); // shorter body over the longer one
+      await e.export(batch(`${compression}-3`, 400));
+      expect(scratch.retainedBytes).toBe(kept);
+      expect(scratch.inUse).toBe(false);
+    }
+    for (const tag of ['gzip-1', 'gzip-2', 'gzip-3', 'none-1', 'none-2', 'none-3']) {
+      const spans = z.spans.filter((s) => s.tags?.tag === tag);
+      expect(spans).toHaveLength(tag.endsWith('2') ? 2 : 400);
+      expect(spans.every((s) => s.tags?.pad === `${tag}-ü-`.repeat(30))).toBe(true);
+    }
+    expect(z.requests.map((r) => r.gzip)).toEqual([true, true, true, false, false, false]);
+  });
+
+  test('the body buffer comes back after error answers', async () => {
+    const e = exporter({ compression: 'none' });
+    const scratch = (e as unknown as { scratch: ReusableBuffer }).scratch;
+    z.setMode('500');
+    await expect(e.export([makeSpan()])).rejects.toMatchObject({ retryable: true, message: expect.stringContaining('500') });
+    const until = Date.now() + 5000;
+    while (scratch.inUse && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    expect(scratch.inUse).toBe(false);
   });
 
   test('extra headers and basic auth arrive; content headers cannot be overridden', async () => {

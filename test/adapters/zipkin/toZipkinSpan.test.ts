@@ -1,4 +1,5 @@
-import { encodeZipkinSpan, zipkinTraceId } from '../../../adapters/zipkin/toZipkinSpan';
+import { encodeZipkinBatch, encodeZipkinSpan, zipkinTraceId } from '../../../adapters/zipkin/toZipkinSpan';
+import { ReusableBuffer } from '../../../src';
 import { makeSpan } from './fixtures';
 
 describe('zipkin id normalisation', () => {
@@ -24,5 +25,38 @@ describe('zipkin id normalisation', () => {
     const json = JSON.parse(ok as string) as { id: string; parentId?: string };
     expect(json.id).toBe('00f067aa0ba902b7');
     expect(json.parentId).toBe('a2fb4a1d1a96d312');
+  });
+});
+
+describe('encodeZipkinBatch', () => {
+  it('writes exactly the bytes of the joined JSON array, multi-byte UTF-8 included', () => {
+    const spans = [
+      makeSpan({ name: 'grüße', attributes: { note: 'naïve café ☕ 𝄞', n: 1 } }),
+      makeSpan({ spanId: '0000000000000000' }), // invalid: left out and counted
+      makeSpan({ name: 'plain', sampled: false }), // unsampled: skipped, not counted
+      makeSpan({ name: '日本語', attributes: { q: '"quoted"\n' } }),
+    ];
+    const scratch = new ReusableBuffer();
+    const r = encodeZipkinBatch(spans, scratch);
+    const parts = [encodeZipkinSpan(spans[0]), encodeZipkinSpan(spans[3])] as string[];
+    expect(r.body!.equals(Buffer.from(`[${parts.join(',')}]`, 'utf8'))).toBe(true);
+    expect(r).toMatchObject({ spans: 2, invalid: 1, firstError: 'spanId is not 16 hex' });
+    const decoded = JSON.parse(r.body!.toString('utf8')) as Array<{ name: string; tags: Record<string, string> }>;
+    expect(decoded.map((d) => d.name)).toEqual(['grüße', '日本語']);
+    expect(decoded[0].tags.note).toBe('naïve café ☕ 𝄞');
+    expect(scratch.inUse).toBe(true);
+    scratch.release(r.body!);
+    // the next, shorter batch reuses the memory and is exactly as long as its own JSON
+    const x = makeSpan({ name: 'x' });
+    const again = encodeZipkinBatch([x], scratch);
+    expect(again.body!.buffer).toBe(r.body!.buffer);
+    expect(again.body!.toString('utf8')).toBe(`[${encodeZipkinSpan(x) as string}]`);
+  });
+
+  it('returns no body (and lends nothing) when no span is valid', () => {
+    const scratch = new ReusableBuffer();
+    expect(encodeZipkinBatch([makeSpan({ spanId: 'nothex' })], scratch)).toMatchObject({ body: undefined, spans: 0, invalid: 1 });
+    expect(encodeZipkinBatch([], scratch)).toMatchObject({ body: undefined, spans: 0, invalid: 0 });
+    expect(scratch.inUse).toBe(false);
   });
 });
