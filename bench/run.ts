@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import type { BenchContext } from './context';
 import { benchEndToEnd } from './endToEnd';
 import { benchExport } from './exportThroughput';
+import { fullGc } from './harness';
 import { benchHeap } from './heapPerSpan';
 import { benchHotPath } from './hotPath';
 import { benchLoopback } from './loopback';
@@ -101,7 +102,8 @@ async function main(): Promise<void> {
       const t0 = Date.now();
       await fn(ctx);
       sectionSeconds[name] = Math.round((Date.now() - t0) / 100) / 10;
-      progress(`  (${name}: ${sectionSeconds[name]} s)\n`);
+      fullGc();
+      progress(`  (${name}: ${sectionSeconds[name]} s; heap after it, after GC: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB)\n`);
     }
   } finally {
     rec?.child.stdin?.end();
