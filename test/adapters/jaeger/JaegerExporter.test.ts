@@ -87,6 +87,10 @@ function assertRich(d: DecodedSpan): void {
   });
 }
 
+const scratchOf = (e: JaegerExporter): ReusableBuffer => (e as unknown as { scratch: ReusableBuffer }).scratch;
+const batchOf = (name: string, n: number): FinishedSpan[] =>
+  Array.from({ length: n }, (_, i) => makeSpan({ name, spanId: (0x1000 + i).toString(16).padStart(16, '0'), attributes: { i, pad: name.repeat(40) } }));
+
 describe('JaegerExporter over HTTP (Thrift binary Batch)', () => {
   let collector: CollectorStandIn;
   let exporter: JaegerExporter | undefined;
@@ -171,30 +175,14 @@ describe('JaegerExporter over HTTP (Thrift binary Batch)', () => {
     }).not.toThrow();
     await expect(p).rejects.toMatchObject({ retryable: false });
   });
-});
-
-describe('JaegerExporter HTTP body buffer (kept between batches)', () => {
-  let collector: CollectorStandIn;
-  let exporter: JaegerExporter | undefined;
-  const scratchOf = (e: JaegerExporter): ReusableBuffer => (e as unknown as { scratch: ReusableBuffer }).scratch;
-  const batch = (name: string, n: number): FinishedSpan[] =>
-    Array.from({ length: n }, (_, i) => makeSpan({ name, spanId: (0x1000 + i).toString(16).padStart(16, '0'), attributes: { i, pad: name.repeat(40) } }));
-  beforeEach(async () => {
-    collector = await startJaegerCollector();
-  });
-  afterEach(async () => {
-    await exporter?.shutdown();
-    exporter = undefined;
-    await collector.stop();
-  });
 
   it('reuses one buffer for consecutive batches, each decoded intact by the collector', async () => {
     exporter = new JaegerExporter({ resource, endpoint: collector.url });
-    await exporter.export(batch('big', 600)); // ~150 KB
+    await exporter.export(batchOf('big', 600)); // ~150 KB
     const kept = scratchOf(exporter).retainedBytes;
     expect(kept).toBeGreaterThan(64 * 1024);
-    await exporter.export(batch('small', 3)); // shorter body written over the longer one
-    await exporter.export(batch('again', 600));
+    await exporter.export(batchOf('small', 3)); // shorter body written over the longer one
+    await exporter.export(batchOf('again', 600));
     expect(scratchOf(exporter).retainedBytes).toBe(kept);
     expect(scratchOf(exporter).inUse).toBe(false);
     const names = collector.spans.map((s) => s.operationName);
@@ -207,7 +195,7 @@ describe('JaegerExporter HTTP body buffer (kept between batches)', () => {
 
   it('exports in flight at the same time never share bytes', async () => {
     exporter = new JaegerExporter({ resource, endpoint: collector.url });
-    await Promise.all([exporter.export(batch('a', 300)), exporter.export(batch('b', 300)), exporter.export(batch('c', 300))]);
+    await Promise.all([exporter.export(batchOf('a', 300)), exporter.export(batchOf('b', 300)), exporter.export(batchOf('c', 300))]);
     expect(collector.requests).toHaveLength(3);
     for (const name of ['a', 'b', 'c']) {
       const spans = collector.spans.filter((s) => s.operationName === name);
@@ -220,14 +208,14 @@ describe('JaegerExporter HTTP body buffer (kept between batches)', () => {
   it('gives the buffer back after error answers and refused connections too', async () => {
     exporter = new JaegerExporter({ resource, endpoint: collector.url });
     collector.setStatus(400);
-    await expect(exporter.export(batch('x', 50))).rejects.toMatchObject({ retryable: false });
+    await expect(exporter.export(batchOf('x', 50))).rejects.toMatchObject({ retryable: false });
     await waitFor(() => !scratchOf(exporter!).inUse);
     collector.setStatus(undefined);
-    await exporter.export(batch('ok', 50));
+    await exporter.export(batchOf('ok', 50));
     expect(collector.spans.filter((s) => s.operationName === 'ok')).toHaveLength(50);
     const dead = new JaegerExporter({ resource, endpoint: `http://127.0.0.1:${await deadPort()}/api/traces` });
     defer(() => dead.shutdown());
-    await expect(dead.export(batch('y', 5))).rejects.toMatchObject({ retryable: true });
+    await expect(dead.export(batchOf('y', 5))).rejects.toMatchObject({ retryable: true });
     await waitFor(() => !scratchOf(dead).inUse);
   });
 });
