@@ -6,7 +6,8 @@
  * - gRPC: `@grpc/grpc-js` unary call over one channel, raw-bytes codec.
  * Each as: untraced; bare AsyncLocalStorage (`als.run` per request on both sides, the floor);
  * ours (the core's integrations: `traceHttpHandler` + `tracedRequest`, `addRpcServerTracing` +
- * `addRpcClientTracing`; spans queued and batch-exported to a discarding exporter); OpenTelemetry SDK by hand (W3C
+ * `addRpcClientTracing`; spans queued and batch-exported to a discarding exporter), and in the
+ * full run ours on one side only (bare ALS on the other); OpenTelemetry SDK by hand (W3C
  * `propagation.extract/inject`, server span + client span, BatchSpanProcessor with a
  * discarding exporter). Per round: a fixed request count; throughput (req/s), p50 and p99 (µs).
  *
@@ -56,8 +57,29 @@ export function ourIntegrations(): OurIntegrations | undefined {
 /**
  * A loopback setup: `interceptors` (gRPC only) = client and server interceptors that do
  * nothing, the cost of grpc-js's interceptor machinery that any interceptor-based tracing pays.
+ * `ours-server` / `ours-client` (full run only): our integration on one side, bare
+ * AsyncLocalStorage on the other — where our overhead goes.
  */
-export type Variant = 'untraced' | 'als' | 'interceptors' | 'ours' | 'otel';
+export type Variant = 'untraced' | 'als' | 'interceptors' | 'ours' | 'ours-server' | 'ours-client' | 'otel';
+
+/** Our integration runs on the server side in this variant. */
+function oursServes(v: Variant): boolean {
+  return v === 'ours' || v === 'ours-server';
+}
+
+/** Our integration runs on the client side in this variant. */
+function oursCalls(v: Variant): boolean {
+  return v === 'ours' || v === 'ours-client';
+}
+
+/** Bare `als.run` on this side (the floor), because the variant traces only the other side. */
+function alsServes(v: Variant): boolean {
+  return v === 'als' || v === 'ours-client';
+}
+
+function alsCalls(v: Variant): boolean {
+  return v === 'als' || v === 'ours-server';
+}
 
 function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
@@ -78,8 +100,8 @@ export async function httpTarget(variant: Variant, ours: { tracer: OurTracer; in
   };
   let listener: http.RequestListener;
   if (variant === 'untraced') listener = handler;
-  else if (variant === 'als') listener = (req, res) => als.run({}, handler, req, res);
-  else if (variant === 'ours') listener = ours!.integ.traceHttpHandler(handler, { tracer: ours!.tracer });
+  else if (alsServes(variant)) listener = (req, res) => als.run({}, handler, req, res);
+  else if (oursServes(variant)) listener = ours!.integ.traceHttpHandler(handler, { tracer: ours!.tracer });
   else {
     const tracer = otel!;
     listener = (req, res) => {
@@ -102,7 +124,7 @@ export async function httpTarget(variant: Variant, ours: { tracer: OurTracer; in
   const url = `http://127.0.0.1:${port}/work`;
   const options: http.RequestOptions = { agent, method: 'GET', host: '127.0.0.1', port, path: '/work' };
   let request: () => Promise<void>;
-  if (variant === 'untraced' || variant === 'als') {
+  if (variant === 'untraced' || alsCalls(variant)) {
     const plain = (): Promise<void> =>
       new Promise<void>((resolve, reject) => {
         const req = http.request(options, (res) => consume(res, resolve, reject));
@@ -110,7 +132,7 @@ export async function httpTarget(variant: Variant, ours: { tracer: OurTracer; in
         req.end();
       });
     request = variant === 'untraced' ? plain : () => als.run({}, plain);
-  } else if (variant === 'ours') {
+  } else if (oursCalls(variant)) {
     const { tracer, integ } = ours!;
     const reqOptions: http.RequestOptions = { agent, method: 'GET' };
     request = () =>
@@ -174,9 +196,9 @@ export async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; in
   const handler: grpc.handleUnaryCall<Buffer, Buffer> = (_call, cb) => cb(null, reply);
   let impl: grpc.handleUnaryCall<Buffer, Buffer> = handler;
   let serverOptions: grpc.ServerOptions = {};
-  if (variant === 'als') impl = (call, cb) => als.run({}, handler, call, cb);
+  if (alsServes(variant)) impl = (call, cb) => als.run({}, handler, call, cb);
   else if (variant === 'interceptors') serverOptions = { interceptors: [(_d, call) => new grpc.ServerInterceptingCall(call, {})] };
-  else if (variant === 'ours') serverOptions = ours!.integ.addRpcServerTracing('bench', { tracer: ours!.tracer }).options;
+  else if (oursServes(variant)) serverOptions = ours!.integ.addRpcServerTracing('bench', { tracer: ours!.tracer }).options;
   else if (variant === 'otel') {
     const tracer = otel!;
     const getter = {
@@ -209,7 +231,7 @@ export async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; in
   );
   const address = `127.0.0.1:${port}`;
   const clientOptions: grpc.ClientOptions =
-    variant === 'ours'
+    oursCalls(variant)
       ? ours!.integ.addRpcClientTracing('bench', { tracer: ours!.tracer, peer: address }).options
       : variant === 'interceptors'
         ? { interceptors: [(o, next) => new grpc.InterceptingCall(next(o), {})] }
@@ -223,8 +245,8 @@ export async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; in
       );
     });
   let request: () => Promise<void>;
-  if (variant === 'untraced' || variant === 'ours' || variant === 'interceptors') request = () => call(new grpc.Metadata());
-  else if (variant === 'als') request = () => als.run({}, () => call(new grpc.Metadata()));
+  if (variant === 'untraced' || oursCalls(variant) || variant === 'interceptors') request = () => call(new grpc.Metadata());
+  else if (alsCalls(variant)) request = () => als.run({}, () => call(new grpc.Metadata()));
   else {
     const tracer = otel!;
     const setter = { set: (m: grpc.Metadata, k: string, v: string): void => m.set(k, v) };
@@ -293,6 +315,8 @@ const LABEL: Record<Variant, string> = {
   als: 'bare AsyncLocalStorage (floor)',
   interceptors: 'empty interceptors (no tracing)',
   ours: 'ours',
+  'ours-server': 'ours on the server only (client: bare ALS)',
+  'ours-client': 'ours on the client only (server: bare ALS)',
   otel: 'OpenTelemetry SDK (by hand)',
 };
 
@@ -358,7 +382,7 @@ function startWorker(proto: 'http' | 'grpc', variant: Variant, count: number, ca
  */
 export async function benchLoopback(ctx: BenchContext): Promise<void> {
   ctx.progress('\n[4/5] loopback HTTP and gRPC at concurrency 16 (one child process per setup)\n');
-  const variants: Variant[] = ['untraced', 'als', 'ours', 'otel'];
+  const variants: Variant[] = ctx.quick ? ['untraced', 'als', 'ours', 'otel'] : ['untraced', 'als', 'ours', 'ours-server', 'ours-client', 'otel'];
   // More rounds than the other sections in a full run: a burst of host load over a few
   // consecutive 1-second rounds must not move the medians (the ratios are what count).
   const rounds = ctx.quick ? ROUNDS.quick : LOOPBACK_ROUNDS_FULL;
@@ -370,7 +394,7 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
     ['gRPC', ctx.quick ? 2000 : 8000],
   ] as const) {
     const workers: WorkerCase[] = [];
-    const protoVariants = proto === 'gRPC' && !ctx.quick ? (['untraced', 'als', 'interceptors', 'ours', 'otel'] as Variant[]) : variants;
+    const protoVariants: Variant[] = proto === 'gRPC' && !ctx.quick ? ['untraced', 'als', 'interceptors', ...variants.slice(2)] : variants;
     for (const v of protoVariants) {
       try {
         workers.push(await startWorker(proto === 'HTTP' ? 'http' : 'grpc', v, count, capMs));
@@ -413,6 +437,7 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
       'spans queued and batch-exported to a discarding exporter); OpenTelemetry = the same by hand with W3C propagation.extract/inject,',
       'BatchSpanProcessor + discarding exporter. CPU µs/req: the setup process\'s CPU time (client + server) per request; CPU × = untraced CPU/req ÷ this CPU/req, the',
       'throughput ratio a CPU-bound service would see, robust to other load on the machine. Target judged on × untraced.',
+      '"ours on the server/client only": our integration on that side, bare AsyncLocalStorage on the other (full run only).',
     ],
   });
   ctx.results.addData('loopback', data);

@@ -19,7 +19,7 @@ type Command = { type: 'round'; count: number; capMs: number } | { type: 'close'
 
 async function setUp(proto: string, variant: Variant): Promise<{ target: Target; close(): Promise<void> }> {
   const make = proto === 'grpc' ? grpcTarget : httpTarget;
-  if (variant === 'ours') {
+  if (variant === 'ours' || variant === 'ours-server' || variant === 'ours-client') {
     const integ = ourIntegrations();
     // The same pipeline as the OpenTelemetry row: finished spans are queued and exported in
     // batches to an exporter that drops them (backend `noop` would not queue them at all).
@@ -29,7 +29,7 @@ async function setUp(proto: string, variant: Variant): Promise<{ target: Target;
     }));
     const tracer = integ ? createOurTracer('bench-discard', undefined, { queueSize: 1 << 16 }) : undefined;
     if (!integ || !tracer) throw new Error('our integrations are not exported');
-    const target = await make('ours', { tracer, integ }, undefined);
+    const target = await make(variant, { tracer, integ }, undefined);
     return { target, close: async () => { await target.close(); await tracer.shutdown(1000); } };
   }
   if (variant === 'otel') {
