@@ -210,41 +210,41 @@ export class ZipkinExporter implements SpanExporter {
     const scratch = this.scratch;
     const headers = { ...this.headers };
     let body = json;
-    let posting = false;
-    try {
-      if (this.compression === 'gzip' && json.length >= this.gzipMinBytes) {
-        body = await gzipAsync(json);
-        headers['Content-Encoding'] = 'gzip';
-        this.stats.gzipped++;
-        scratch.release(json);
-      }
-      // By the SpanExporter contract export() is never called concurrently: a request still
-      // open now belongs to an export its caller already gave up on (the pipeline's timeout
-      // or shutdown deadline was shorter than ours). End it, so at most one request is ever
-      // in flight per exporter, whatever the collector does.
-      this.currentRequest?.abort();
-      if (this.closed) throw exportError('Zipkin exporter is shut down', false);
-      const abort = new AbortController();
-      this.currentRequest = abort;
-      this.stats.requests++;
-      posting = true;
+    if (this.compression === 'gzip' && json.length >= this.gzipMinBytes) {
       try {
-        await postSpans({
-          url: this.url,
-          headers,
-          body,
-          timeoutMs: this.timeoutMs,
-          agent: this.agent,
-          tls: this.tls,
-          signal: abort.signal,
-          // an uncompressed body is the exporter's kept buffer: reusable once the request closed
-          onBodyFree: body === json ? () => scratch.release(json) : undefined,
-        });
+        body = await gzipAsync(json);
       } finally {
-        if (this.currentRequest === abort) this.currentRequest = undefined;
+        scratch.release(json); // the compressed copy is what gets sent
       }
+      headers['Content-Encoding'] = 'gzip';
+      this.stats.gzipped++;
+    }
+    // By the SpanExporter contract export() is never called concurrently: a request still
+    // open now belongs to an export its caller already gave up on (the pipeline's timeout
+    // or shutdown deadline was shorter than ours). End it, so at most one request is ever
+    // in flight per exporter, whatever the collector does.
+    this.currentRequest?.abort();
+    if (this.closed) {
+      scratch.release(json);
+      throw exportError('Zipkin exporter is shut down', false);
+    }
+    const abort = new AbortController();
+    this.currentRequest = abort;
+    this.stats.requests++;
+    try {
+      await postSpans({
+        url: this.url,
+        headers,
+        body,
+        timeoutMs: this.timeoutMs,
+        agent: this.agent,
+        tls: this.tls,
+        signal: abort.signal,
+        // an uncompressed body is the exporter's kept buffer: reusable once the request closed
+        onBodyFree: body === json ? () => scratch.release(json) : undefined,
+      });
     } finally {
-      if (!posting) scratch.release(json);
+      if (this.currentRequest === abort) this.currentRequest = undefined;
     }
     this.stats.spansSent += spans;
   }
