@@ -12,7 +12,7 @@
  * @packageDocumentation
  */
 import { grpcTarget, httpTarget, load, ourIntegrations, type Target, type Variant } from './loopback';
-import { createOurTracer, loadOurs } from './ours';
+import { createOurTracer, DISCARD_BACKEND, registerDiscardBackend } from './ours';
 
 /** A message from the parent. */
 type Command = { type: 'round'; count: number; capMs: number } | { type: 'close' };
@@ -21,13 +21,9 @@ async function setUp(proto: string, variant: Variant): Promise<{ target: Target;
   const make = proto === 'grpc' ? grpcTarget : httpTarget;
   if (variant === 'ours' || variant === 'ours-server' || variant === 'ours-client') {
     const integ = ourIntegrations();
-    // The same pipeline as the OpenTelemetry row: finished spans are queued and exported in
-    // batches to an exporter that drops them (backend `noop` would not queue them at all).
-    const lib = loadOurs() as unknown as { registerBackend?: (name: string, f: () => { exporter: unknown }) => void } | undefined;
-    lib?.registerBackend?.('bench-discard', () => ({
-      exporter: { export: async () => undefined, forceFlush: async () => undefined, shutdown: async () => undefined },
-    }));
-    const tracer = integ ? createOurTracer('bench-discard', undefined, { queueSize: 1 << 16 }) : undefined;
+    // The same pipeline as the OpenTelemetry row: finished spans queued and batch-exported.
+    registerDiscardBackend();
+    const tracer = integ ? createOurTracer(DISCARD_BACKEND, undefined, { queueSize: 1 << 16 }) : undefined;
     if (!integ || !tracer) throw new Error('our integrations are not exported');
     const target = await make(variant, { tracer, integ }, undefined);
     return { target, close: async () => { await target.close(); await tracer.shutdown(1000); } };

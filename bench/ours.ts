@@ -119,6 +119,28 @@ export interface OurTracerOptions {
   endpoint?: string;
 }
 
+/** Name of the backend {@link registerDiscardBackend} registers. */
+export const DISCARD_BACKEND = 'bench-discard';
+
+/**
+ * Register (idempotently) backend `bench-discard`: an exporter that drops every batch, so
+ * finished spans still go through our real pipeline (queued, batch-exported) as the
+ * OpenTelemetry rows' do (backend `noop` would not queue them at all). False without the core.
+ *
+ * @example
+ * ```ts
+ * registerDiscardBackend(); createOurTracer(DISCARD_BACKEND, undefined, { queueSize: 1 << 16 });
+ * ```
+ */
+export function registerDiscardBackend(): boolean {
+  const lib = loadOurs() as unknown as { registerBackend?: (name: string, f: () => { exporter: unknown }) => void } | undefined;
+  if (!lib?.registerBackend) return false;
+  lib.registerBackend(DISCARD_BACKEND, () => ({
+    exporter: { export: async () => undefined, forceFlush: async () => undefined, shutdown: async () => undefined },
+  }));
+  return true;
+}
+
 /**
  * A tracer of ours for `backend`, exporting to the local discard receivers. Undefined when
  * the core is not there yet; throws when the backend cannot be created (the row shows n/a).

@@ -13,21 +13,15 @@
  */
 import { EventEmitter } from 'node:events';
 import type * as http from 'node:http';
-import { createTracer, registerBackend, traceHttpHandler, type Tracer } from '../src';
+import { traceHttpHandler, type Tracer } from '../src';
+import { createOurTracer, DISCARD_BACKEND, registerDiscardBackend } from './ours';
 
 const PER_ROUND = 4000;
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 function setUp(): Tracer {
-  registerBackend('bench-request-discard', () => ({
-    exporter: { export: async () => undefined, forceFlush: async () => undefined, shutdown: async () => undefined },
-  }));
-  return createTracer({
-    serviceName: 'bench',
-    backend: 'bench-request-discard',
-    reporter: { queueSize: 1 << 16 },
-    logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-  });
+  if (!registerDiscardBackend()) throw new Error('the core is not available');
+  return createOurTracer(DISCARD_BACKEND, undefined, { queueSize: 1 << 16 }) as unknown as Tracer;
 }
 
 function serverRound(traced: (req: http.IncomingMessage, res: http.ServerResponse) => void): void {
