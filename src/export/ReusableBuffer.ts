@@ -13,6 +13,11 @@
  * exports in flight never share bytes. Release only once the transport is done with the
  * bytes (the HTTP request closed, the datagram sent): the kernel copies from it until then.
  *
+ * Encoders that learn the length only by writing (one pass instead of size-then-write) use
+ * {@link ReusableBuffer.lendKept} (the whole kept buffer) and {@link ReusableBuffer.trim}
+ * (narrow the lent view to the bytes written); if the batch does not fit they release it and
+ * fall back to `acquire(exactLength)`, which grows the kept buffer for the next batch.
+ *
  * @packageDocumentation
  */
 
@@ -79,6 +84,45 @@ export class ReusableBuffer {
     }
     const view = kept.subarray(0, length);
     this.lent = view;
+    return view;
+  }
+
+  /**
+   * Lend the whole kept buffer (all {@link ReusableBuffer.retainedBytes} of it, contents
+   * undefined) to an encoder that writes first and knows the length after; narrow it with
+   * {@link ReusableBuffer.trim} and release what `trim` returns. `undefined` (nothing lent)
+   * when no buffer is kept yet or the kept one is lent out: use `acquire(exactLength)` then.
+   * Never throws.
+   *
+   * @example
+   * ```ts
+   * const whole = scratch.lendKept();
+   * const end = whole && tryWrite(whole); // bytes written, or -1 when it did not fit
+   * if (whole && end >= 0) send(scratch.trim(whole, end)); else if (whole) scratch.release(whole);
+   * ```
+   */
+  lendKept(): Buffer | undefined {
+    if (this.lent !== undefined || this.kept === undefined) return undefined;
+    this.lent = this.kept;
+    return this.kept;
+  }
+
+  /**
+   * The first `length` bytes of a lent buffer, as the buffer now lent (release this view, not
+   * the wider one). For a buffer that is not lent from here it is just
+   * `buffer.subarray(0, length)`. Never throws.
+   *
+   * @param buffer - what {@link ReusableBuffer.lendKept} or `acquire` returned
+   * @param length - bytes written, `0 ≤ length ≤ buffer.length` (clamped)
+   * @example
+   * ```ts
+   * const body = scratch.trim(whole, written); // body.length === written
+   * req.on('close', () => scratch.release(body));
+   * ```
+   */
+  trim(buffer: Buffer, length: number): Buffer {
+    const view = buffer.subarray(0, length);
+    if (buffer === this.lent) this.lent = view;
     return view;
   }
 

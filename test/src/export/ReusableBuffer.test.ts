@@ -73,6 +73,34 @@ describe('ReusableBuffer', () => {
     expect(scratch.inUse).toBe(false);
   });
 
+  it('lendKept lends the whole kept buffer once; trim narrows what is lent and its release frees it', () => {
+    const scratch = new ReusableBuffer();
+    expect(scratch.lendKept()).toBeUndefined(); // nothing kept yet
+    scratch.release(scratch.acquire(10));
+    const whole = scratch.lendKept()!;
+    expect(whole.length).toBe(4096);
+    expect(scratch.inUse).toBe(true);
+    expect(scratch.lendKept()).toBeUndefined(); // lent: not twice
+    expect(scratch.acquire(5).buffer).not.toBe(whole.buffer);
+    const body = scratch.trim(whole, 123);
+    expect(body.length).toBe(123);
+    expect(body.buffer).toBe(whole.buffer);
+    scratch.release(whole); // the wider view is no longer the lent one
+    expect(scratch.inUse).toBe(true);
+    scratch.release(body);
+    expect(scratch.inUse).toBe(false);
+    expect(scratch.lendKept()!.buffer).toBe(whole.buffer);
+  });
+
+  it('trim of a buffer it did not lend is a plain subarray and leaves the kept one alone', () => {
+    const scratch = new ReusableBuffer();
+    scratch.release(scratch.acquire(10));
+    const fresh = Buffer.alloc(50, 7);
+    const t = scratch.trim(fresh, 20);
+    expect(t.length).toBe(20);
+    expect(scratch.inUse).toBe(false);
+  });
+
   it('rejects invalid sizes with a RangeError naming the value', () => {
     expect(() => new ReusableBuffer(-1)).toThrow(/maxRetainedBytes.*-1/);
     expect(() => new ReusableBuffer(1.5)).toThrow(RangeError);
