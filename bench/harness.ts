@@ -88,6 +88,10 @@ export const failures = new Map<string, string>();
 
 /**
  * Run the cases interleaved round by round and summarise each metric (median, min–max).
+ * Each round starts one case further along (round r runs cases r, r+1, … mod n), so no case
+ * always runs right after the same neighbour: what a case leaves behind (old-generation
+ * garbage collected later, a receiver process still decoding its last batch) lands in a
+ * different case's window each round instead of always in the same one's.
  * A case that throws is dropped from later rounds and reported with empty results; its
  * error message is kept in {@link failures}.
  *
@@ -104,7 +108,8 @@ export async function interleave(cases: readonly RoundCase[], options: Interleav
   const total = options.warmup + options.rounds;
   for (let r = 0; r < total; r++) {
     const recording = r >= options.warmup;
-    for (const c of cases) {
+    for (let k = 0; k < cases.length; k++) {
+      const c = cases[(r + k) % cases.length]!;
       if (dead.has(c.name)) continue;
       await settle();
       if (options.gc) fullGc();
