@@ -253,6 +253,27 @@ function pair(key: string, value: string): KeyStringValuePair {
   return new KeyStringValuePair().setKey(key).setValue(value);
 }
 
+/** Most `caller` pairs {@link callerPair} keeps (cleared when full). */
+const CALLER_PAIRS_MAX = 1024;
+const callerPairs = new Map<string, KeyStringValuePair>();
+
+/**
+ * The `caller` tag's pair, built once per call site and shared by every span that carries
+ * it: the tracer records one caller per operation name, so a batch repeats a handful of
+ * values. Sharing is safe because a pair is never changed after it is built (google-protobuf
+ * only reads it when the segment is serialized). Bounded: a user-set `caller` with many
+ * values just clears the map now and then.
+ */
+function callerPair(value: string): KeyStringValuePair {
+  let p = callerPairs.get(value);
+  if (p === undefined) {
+    if (callerPairs.size >= CALLER_PAIRS_MAX) callerPairs.clear();
+    p = pair('caller', value);
+    callerPairs.set(value, p);
+  }
+  return p;
+}
+
 /**
  * {@link mapTags} straight into `KeyStringValuePair`s (the export path: no intermediate
  * tuples). Same keys, renames, order and values.
@@ -266,7 +287,7 @@ function tagPairs(attributes: Readonly<Record<string, AttributeValue>>): KeyStri
     if (value === undefined || value === null) continue;
     const s = tagString(value);
     const renamed = TAG_KEYS.get(key);
-    if (renamed === undefined) out.push(pair(key, s));
+    if (renamed === undefined) out.push(key === 'caller' ? callerPair(s) : pair(key, s));
     else for (let i = 0; i < renamed.length; i++) out.push(pair(renamed[i] as string, s));
   }
   return out;
