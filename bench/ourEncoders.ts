@@ -93,12 +93,13 @@ const factories: Record<string, Factory> = {
       SegmentAssembler: new () => { plan(batch: readonly FinishedSpan[], force: boolean): { segments: unknown[]; commit(): void } };
     };
     const { toSegmentObject } = require('../adapters/skywalking/segmentMapping') as {
-      toSegmentObject(segment: unknown): { serializeBinary(): Uint8Array };
+      toSegmentObject(segment: unknown, cache?: Map<string, unknown>): { serializeBinary(): Uint8Array };
     };
     const assembler = new SegmentAssembler();
     const run = (batch: readonly FinishedSpan[], force: boolean): void => {
       const plan = assembler.plan(batch, force);
-      for (const seg of plan.segments) encodedBytes += toSegmentObject(seg).serializeBinary().length;
+      const cache = new Map<string, unknown>(); // per batch, as the exporter does
+      for (const seg of plan.segments) encodedBytes += toSegmentObject(seg, cache).serializeBinary().length;
       plan.commit();
     };
     return {

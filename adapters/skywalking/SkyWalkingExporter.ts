@@ -5,7 +5,7 @@ import { type ExportError, type FinishedSpan, type Logger, type Resource, type S
 import { ManagementReporter } from './ManagementReporter';
 import { SegmentAssembler, type SegmentAssemblerOptions } from './SegmentAssembler';
 import { configError, parseSkyWalkingEndpoint } from './endpoint';
-import { toSegmentObject, type AssembledSegment } from './segmentMapping';
+import { toSegmentObject, type AssembledSegment, type TagPairCache } from './segmentMapping';
 
 /**
  * Settings of a {@link SkyWalkingExporter}. All optional except `resource`. Times in ms.
@@ -107,9 +107,12 @@ interface SegmentBytesClient {
   close(): void;
 }
 
-/** One assembled segment → `SegmentObject` protobuf bytes (the generated class's encoder; no copy). */
-function encodeSegment(segment: AssembledSegment): Buffer {
-  const bytes = toSegmentObject(segment).serializeBinary();
+/**
+ * One assembled segment → `SegmentObject` protobuf bytes (the generated class's encoder; no
+ * copy). `cache`: the batch's shared tag pairs.
+ */
+function encodeSegment(segment: AssembledSegment, cache: TagPairCache): Buffer {
+  const bytes = toSegmentObject(segment, cache).serializeBinary();
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
@@ -305,7 +308,8 @@ export class SkyWalkingExporter implements SpanExporter {
     }
     let objects: Buffer[];
     try {
-      objects = plan.segments.map(encodeSegment);
+      const cache: TagPairCache = new Map(); // this batch's repeated tags, built once
+      objects = plan.segments.map((segment) => encodeSegment(segment, cache));
     } catch (e) {
       throw exportError(`skywalking: cannot encode segments: ${(e as Error).message}`, false);
     }

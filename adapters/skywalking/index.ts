@@ -31,7 +31,7 @@ export { SegmentAssembler } from './SegmentAssembler';
 export type { SegmentAssemblerOptions, AssemblyPlan } from './SegmentAssembler';
 export { parseSkyWalkingEndpoint, DEFAULT_SKYWALKING_ENDPOINT } from './endpoint';
 export type { SkyWalkingEndpoint } from './endpoint';
-export { componentIdFor, spanTypeFor, spanLayerFor, mapTags, toSegmentObject } from './segmentMapping';
+export { componentIdFor, spanTypeFor, spanLayerFor, mapTags, toSegmentObject, type TagPairCache } from './segmentMapping';
 
 /**
  * Builds the `skywalking` backend from a tracer's config: a {@link SkyWalkingExporter} for

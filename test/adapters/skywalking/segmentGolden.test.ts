@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { SegmentObject } from 'skywalking-backend-js/lib/proto/language-agent/Tracing_pb';
 import { SegmentAssembler } from '../../../adapters/skywalking/SegmentAssembler';
-import { toSegmentObject } from '../../../adapters/skywalking/segmentMapping';
+import { toSegmentObject, type TagPairCache } from '../../../adapters/skywalking/segmentMapping';
 import { span, sw8Parent } from './fixtures';
 
 const T = 1_700_000_000_000_000; // µs
@@ -119,12 +119,13 @@ function goldenBatches() {
   ];
 }
 
-function encodeAll(): Uint8Array[] {
+function encodeAll(withCache = false): Uint8Array[] {
   const assembler = new SegmentAssembler();
   const out: Uint8Array[] = [];
   for (const batch of goldenBatches()) {
     const plan = assembler.plan(batch, false);
-    for (const seg of plan.segments) out.push(toSegmentObject(seg).serializeBinary());
+    const cache: TagPairCache | undefined = withCache ? new Map() : undefined; // one per batch, as the exporter
+    for (const seg of plan.segments) out.push(toSegmentObject(seg, cache).serializeBinary());
     plan.commit();
   }
   return out;
@@ -321,6 +322,12 @@ describe('SkyWalking segment encoding (golden)', () => {
   it('produces byte-for-byte the recorded encoding', () => {
     const hash = createHash('sha256');
     for (const bytes of encodeAll()) hash.update(bytes);
+    expect(hash.digest('hex')).toBe(EXPECTED_SHA256);
+  });
+
+  it('with a per-batch TagPairCache (the exporter\'s path): the same bytes', () => {
+    const hash = createHash('sha256');
+    for (const bytes of encodeAll(true)) hash.update(bytes);
     expect(hash.digest('hex')).toBe(EXPECTED_SHA256);
   });
 });
