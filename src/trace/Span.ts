@@ -114,7 +114,7 @@ export class Span implements FinishedSpan {
   readonly _localRoot: Span;
   /** @internal next segment index to hand out (used on the local root only). */
   _nextIndex = 1;
-  /** @internal number of attributes set. */
+  /** @internal attributes set, overwrites included (an upper bound; see {@link Span.setTag}). */
   private _attributeCount = 0;
   /** @internal the function `startActiveSpan` runs in this span's context (cleared once called). */
   _activeFn: ((span: Span) => unknown) | undefined = undefined;
@@ -247,10 +247,14 @@ export class Span implements FinishedSpan {
     if (!this.sampled || this.endTimeUs !== 0 || value === undefined || value === null) return this;
     const owner = this._owner;
     const attrs = this.attributes;
-    if (!(key in attrs)) {
-      if (this._attributeCount >= owner.maxAttributes) return this;
-      this._attributeCount++;
+    // _attributeCount also counts overwrites (no key lookup per call, the hot path): it is an
+    // upper bound, made exact only when a key that is new would pass the limit.
+    if (this._attributeCount >= owner.maxAttributes && !Object.prototype.hasOwnProperty.call(attrs, key)) {
+      const exact = Object.keys(attrs).length;
+      this._attributeCount = exact;
+      if (exact >= owner.maxAttributes) return this;
     }
+    this._attributeCount++;
     if (owner.redactedKeys.has(key)) {
       attrs[key] = REDACTED;
       return this;

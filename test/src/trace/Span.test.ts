@@ -78,6 +78,23 @@ describe('Span', () => {
     void t.shutdown();
   });
 
+  it('counts distinct tags, not calls: overwrites never use up the tag limit', () => {
+    const t = tracer({ limits: { maxAttributes: 3, maxAttributeValueLength: 64, maxEvents: 2 } });
+    const s = t.startSpan('op');
+    for (let i = 0; i < 10; i++) s.setTag('a', i); // ten calls, one tag
+    s.setTag('b', 'x').setTag('b', 'y');
+    s.setTag('toString', 't'); // a name Object.prototype has is still a new tag
+    s.setTag('c', 'over').setTag('d', 'over'); // past the limit: dropped
+    s.setTag('a', 'last'); // an overwrite at the limit is kept
+    expect(s.attributes).toEqual({ a: 'last', b: 'y', toString: 't' });
+    s.setTag('obj', { toString: () => 'o' } as never); // an object's string form counts once as well
+    expect(Object.keys(s.attributes)).toHaveLength(3);
+    const s2 = t.startSpan('op');
+    s2.setTag('x', 1).setTag('x', 2).setTag('x', 3).setTag('y', 1).setTag('z', { k: 1 } as never);
+    expect(Object.keys(s2.attributes)).toEqual(['x', 'y', 'z']);
+    void t.shutdown();
+  });
+
   it('never records secrets: authorization, cookie, password, token and the redact list', () => {
     const t = tracer({ redact: ['X-Session'] });
     const s = t.startSpan('op');
