@@ -52,6 +52,17 @@ function isIgnored(tracer: Tracer, path: string): boolean {
   return false;
 }
 
+/** `host` without a trailing `:port` (as `/:\d+$/` would remove it; `[::1]:80` → `[::1]`), without a regex per request. */
+function withoutPort(host: string): string {
+  let i = host.length - 1;
+  while (i >= 0) {
+    const c = host.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) break;
+    i--;
+  }
+  return i >= 0 && i < host.length - 1 && host.charCodeAt(i) === 0x3a ? host.slice(0, i) : host;
+}
+
 function splitPath(url: string | undefined): { path: string; query: string } {
   const u = url ?? '/';
   const q = u.indexOf('?');
@@ -200,7 +211,7 @@ function startServerSpan(req: http.IncomingMessage, res: http.ServerResponse, tr
     span.setTag('url.path', path);
     if (query) span.setTag('url.query', sanitizeUrl(`/?${query}`, tracer).slice(2));
     span.setTag('url.full', sanitizeUrl(`${(socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http'}://${host ?? 'localhost'}${req.url ?? '/'}`, tracer));
-    if (host) span.setTag('server.address', host.replace(/:\d+$/, ''));
+    if (host) span.setTag('server.address', withoutPort(host));
     if (socket?.localPort) span.setTag('server.port', socket.localPort);
     if (socket?.remoteAddress) span.setTag('client.address', socket.remoteAddress);
     const ua = incomingHeadersGetter(headers, 'user-agent');

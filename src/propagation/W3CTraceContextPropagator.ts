@@ -1,5 +1,6 @@
 import type { CarrierGetter, CarrierSetter, Propagator, SpanContext } from '../api/types';
 import {
+  isNonZeroLowerHexAt,
   isValidSpanId,
   isValidTraceId,
   readHeader,
@@ -12,7 +13,6 @@ import {
 const TRACEPARENT = 'traceparent';
 const TRACESTATE = 'tracestate';
 
-const HEX2_RE = /^[0-9a-f]{2}$/;
 /** tracestate key: simple-key or tenant@system multi-tenant key (Trace Context level 1, §3.3.1.3.1). */
 const TS_KEY_RE = /^(?:[a-z][a-z0-9_\-*/]{0,255}|[a-z0-9][a-z0-9_\-*/]{0,240}@[a-z][a-z0-9_\-*/]{0,13})$/;
 /** tracestate value: up to 256 printable characters except `,` and `=`, not ending in a space. */
@@ -168,15 +168,27 @@ export class W3CTraceContextPropagator implements Propagator {
  * @internal
  */
 function parseTraceParent(tp: string): { traceId: string; spanId: string; sampled: boolean } | undefined {
-  if (tp.length < 55) return undefined;
-  const version = tp.slice(0, 2);
-  if (!HEX2_RE.test(version) || version === 'ff') return undefined;
-  if (version === '00' && tp.length !== 55) return undefined;
-  if (tp.length > 55 && tp[55] !== '-') return undefined;
-  if (tp[2] !== '-' || tp[35] !== '-' || tp[52] !== '-') return undefined;
-  const traceId = tp.slice(3, 35);
-  const spanId = tp.slice(36, 52);
-  const flags = tp.slice(53, 55);
-  if (!isValidTraceId(traceId) || !isValidSpanId(spanId) || !HEX2_RE.test(flags)) return undefined;
-  return { traceId, spanId, sampled: (parseInt(flags, 16) & 1) === 1 };
+  // Validated in place, one char code at a time; only the two ids are sliced out.
+  const len = tp.length;
+  if (len < 55) return undefined;
+  const v0 = hexValue(tp.charCodeAt(0));
+  const v1 = hexValue(tp.charCodeAt(1));
+  if (v0 < 0 || v1 < 0 || (v0 === 15 && v1 === 15)) return undefined; // version ff is invalid
+  if (v0 === 0 && v1 === 0 && len !== 55) return undefined; // version 00 is exactly 55 chars
+  if (len > 55 && tp.charCodeAt(55) !== DASH) return undefined; // a future version's extra fields follow a '-'
+  if (tp.charCodeAt(2) !== DASH || tp.charCodeAt(35) !== DASH || tp.charCodeAt(52) !== DASH) return undefined;
+  if (!isNonZeroLowerHexAt(tp, 3, 35) || !isNonZeroLowerHexAt(tp, 36, 52)) return undefined;
+  const f0 = hexValue(tp.charCodeAt(53));
+  const f1 = hexValue(tp.charCodeAt(54));
+  if (f0 < 0 || f1 < 0) return undefined;
+  return { traceId: tp.slice(3, 35), spanId: tp.slice(36, 52), sampled: (f1 & 1) === 1 };
+}
+
+const DASH = 0x2d;
+
+/** Value of a lower-case hex digit's char code, -1 for anything else. */
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
 }

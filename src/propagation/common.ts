@@ -72,11 +72,19 @@ export function resolvePropagatorOptions(options?: PropagatorOptions): ResolvedP
   };
 }
 
-/** True when `s` is exactly `n` lower-case hex characters, not all zeros (a char-code loop: this is on the hot path). */
-function isNonZeroLowerHex(s: unknown, n: number): boolean {
-  if (typeof s !== 'string' || s.length !== n) return false;
+/**
+ * True when `s[start..end)` is all lower-case hex and not all zeros, read in place (no
+ * substring: a char-code loop on the string as it came, this is on the hot path).
+ * The caller checks that `end <= s.length`.
+ * @internal
+ * @example
+ * ```ts
+ * isNonZeroLowerHexAt('00-4bf92f35…', 3, 35); // true for a valid trace id at 3..35
+ * ```
+ */
+export function isNonZeroLowerHexAt(s: string, start: number, end: number): boolean {
   let nonZero = false;
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x30 && c <= 0x39) {
       if (c !== 0x30) nonZero = true;
@@ -87,6 +95,11 @@ function isNonZeroLowerHex(s: unknown, n: number): boolean {
     }
   }
   return nonZero;
+}
+
+/** True when `s` is exactly `n` lower-case hex characters, not all zeros. */
+function isNonZeroLowerHex(s: unknown, n: number): boolean {
+  return typeof s === 'string' && s.length === n && isNonZeroLowerHexAt(s, 0, n);
 }
 
 /**

@@ -88,6 +88,32 @@ describe('HTTP integration', () => {
     await caller.shutdown();
   });
 
+  it('server span: server.address is the Host header without its port (IPv6 brackets kept)', async () => {
+    const port = Number(new URL(base).port);
+    const hosts: Array<[string, string]> = [
+      ['shop.example:8443', 'shop.example'],
+      ['[::1]:8080', '[::1]'],
+      ['[::1]', '[::1]'],
+      ['shop.example', 'shop.example'],
+      ['shop.example:', 'shop.example:'],
+    ];
+    for (const [host] of hosts) {
+      await new Promise<void>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, path: `/host?h=${encodeURIComponent(host)}`, headers: { host } }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    }
+    const spans = await spansOf(t);
+    for (const [host, address] of hosts) {
+      const span = spans.find((s) => s.attributes['url.query'] === `h=${encodeURIComponent(host)}`);
+      expect(span?.attributes['server.address']).toBe(address);
+    }
+  });
+
   it('marks 5xx, thrown handler errors and aborted responses as errors', async () => {
     expect((await fetch(`${base}/fail`)).status).toBe(503);
     expect((await fetch(`${base}/boom`)).status).toBe(500);
