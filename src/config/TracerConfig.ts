@@ -111,9 +111,10 @@ export interface TracerConfig {
   tags?: Record<string, string>;
   /**
    * Record the caller (function, file:line) on each span as tag `caller`, as go-zero does.
-   * Default true. The call site is captured once per operation name and reused (a stack
-   * capture costs several µs), so two call sites sharing one operation name both report the
-   * first one.
+   * Default true. The call site is captured once per span kind and operation name and reused
+   * (a stack capture costs several µs), so two call sites starting spans of the same kind and
+   * name both report the first one. A server span started from node:http's own frames has no
+   * caller outside the library and gets no tag.
    */
   recordCaller?: boolean;
   /** URL paths (exact strings or RegExps) that HTTP integrations do not trace, e.g. health checks. */

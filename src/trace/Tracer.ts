@@ -168,7 +168,15 @@ export class Tracer implements SpanOwner {
   private readonly disabled: boolean;
   private readonly recordCaller: boolean;
   private readonly logSpans: boolean;
-  private readonly callers = new Map<string, string | null>();
+  /** Caller per span kind and operation name (see {@link Tracer.callerFor}). */
+  private readonly callers: Record<SpanKind, Map<string, string | null>> = {
+    entry: new Map(),
+    exit: new Map(),
+    local: new Map(),
+    producer: new Map(),
+    consumer: new Map(),
+  };
+  private callSites = 0;
   private started = 0;
   private finished = 0;
   private closed: Promise<ShutdownResult> | undefined;
@@ -288,7 +296,7 @@ export class Tracer implements SpanOwner {
       if (options?.peer !== undefined) span.setPeer(options.peer);
       if (options?.attributes !== undefined) span.setAttributes(options.attributes);
       if (this.recordCaller) {
-        const caller = this.callerFor(name);
+        const caller = this.callerFor(kind, name);
         if (caller !== null) span.setTag('caller', caller);
       }
     } else if (options?.peer !== undefined) {
@@ -298,19 +306,25 @@ export class Tracer implements SpanOwner {
   }
 
   /**
-   * The caller (`function (file:line)`) of the first span started with this operation name,
-   * captured and formatted once, then shared: a stack capture costs 5–15 µs here, a map
-   * lookup a few ns. Bounded: past {@link MAX_CALL_SITES} names, new names get no caller tag.
-   * `null` when no frame outside the library was found.
+   * The caller (`function (file:line)`) of the first span started with this kind and
+   * operation name, captured and formatted once, then shared: a stack capture costs 5–15 µs
+   * here, a map lookup a few ns. Per kind, because an entry span and an exit span of the
+   * same name (a proxy's `GET /orders` in and out) start in different places. Bounded: past
+   * {@link MAX_CALL_SITES} kind/name pairs, new ones get no caller tag. `null` when no frame
+   * outside the library was found (e.g. a server span started from node:http's own frames).
    */
-  private callerFor(name: string): string | null {
-    let caller = this.callers.get(name);
+  private callerFor(kind: SpanKind, name: string): string | null {
+    const c = this.callers;
+    // No indexing by an untyped caller's string (`__proto__`…): unknown kinds share 'local'.
+    const sites = kind === 'entry' ? c.entry : kind === 'exit' ? c.exit : kind === 'producer' ? c.producer : kind === 'consumer' ? c.consumer : c.local;
+    let caller = sites.get(name);
     if (caller === undefined) {
-      if (this.callers.size >= MAX_CALL_SITES) return null;
+      if (this.callSites >= MAX_CALL_SITES) return null;
       const holder: { stack?: string } = {};
       Error.captureStackTrace(holder);
       caller = formatCallSite(holder) ?? null;
-      this.callers.set(name, caller);
+      sites.set(name, caller);
+      this.callSites++;
     }
     return caller;
   }

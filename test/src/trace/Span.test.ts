@@ -135,4 +135,29 @@ describe('Span', () => {
     await on.shutdown();
     await off.shutdown();
   });
+
+  it('records the caller per span kind: an entry and an exit span of the same name each get their own', async () => {
+    const t = createTracer({ serviceName: 'proxy', backend: 'memory' });
+    function callUpstream(): void {
+      t.createExitSpan('GET /orders', '10.0.0.7:80', () => {}).end();
+    }
+    function receiveRequest(): void {
+      t.createEntrySpan('GET /orders', {}).end();
+    }
+    function untyped(): void {
+      t.startSpan('GET /orders', { kind: '__proto__' as never }).end(); // unknown kind from untyped code: no throw
+    }
+    callUpstream(); // first: the exit span's caller must not be reused for the entry span
+    receiveRequest();
+    untyped();
+    callUpstream();
+    await t.flush();
+    const spans = (t.exporter as MemoryExporter).getFinishedSpans();
+    expect(spans).toHaveLength(4);
+    expect(String(spans[0].attributes.caller)).toMatch(/^callUpstream \(/);
+    expect(String(spans[1].attributes.caller)).toMatch(/^receiveRequest \(/);
+    expect(String(spans[2].attributes.caller)).toMatch(/^untyped \(/);
+    expect(spans[3].attributes.caller).toBe(spans[0].attributes.caller);
+    await t.shutdown();
+  });
 });
