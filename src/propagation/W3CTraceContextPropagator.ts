@@ -12,6 +12,8 @@ import {
 
 const TRACEPARENT = 'traceparent';
 const TRACESTATE = 'tracestate';
+/** Length of a version-00 `traceparent` value. */
+const TRACEPARENT_LENGTH = 55;
 
 /** tracestate key: simple-key or tenant@system multi-tenant key (Trace Context level 1, §3.3.1.3.1). */
 const TS_KEY_RE = /^(?:[a-z][a-z0-9_\-*/]{0,255}|[a-z0-9][a-z0-9_\-*/]{0,240}@[a-z][a-z0-9_\-*/]{0,13})$/;
@@ -113,7 +115,14 @@ export class W3CTraceContextPropagator implements Propagator {
       if (!isValidTraceId(context.traceId) || !isValidSpanId(context.spanId)) return;
       const flags = context.sampled === true || context.debug === true ? '01' : '00';
       const max = this.options.maxHeaderLength;
-      if (!writeHeader(carrier, setter, TRACEPARENT, `00-${context.traceId}-${context.spanId}-${flags}`, max)) return;
+      if (TRACEPARENT_LENGTH > max) return;
+      // Safe by construction (checked lower-case hex ids, '-' and fixed flags): written without
+      // writeHeader's per-character scan of the value.
+      try {
+        setter(carrier, TRACEPARENT, `00-${context.traceId}-${context.spanId}-${flags}`);
+      } catch {
+        return;
+      }
       if (typeof context.traceState === 'string' && context.traceState.length <= max) {
         const members = parseTraceState(context.traceState);
         if (members) {

@@ -175,5 +175,17 @@ describe('W3CTraceContextPropagator — inject', () => {
     const small = new W3CTraceContextPropagator({ maxHeaderLength: 40 });
     expect(small.extract({ traceparent: `00-${TRACE}-${SPAN}-01` }, headerGetter)).toBeUndefined();
     expect(w3c.extract({ traceparent: `cc-${TRACE}-${SPAN}-01-${'x'.repeat(9000)}` }, headerGetter)).toBeUndefined();
+    const out: Record<string, string> = {};
+    small.inject({ ...base, traceState: 'a=1' }, out, recordSetter); // a 55-character traceparent does not fit in 40
+    expect(out).toEqual({});
+  });
+
+  test('a setter that throws on traceparent gets no tracestate either', () => {
+    const written: string[] = [];
+    w3c.inject({ ...base, traceState: 'a=1' }, {}, (_c, k) => {
+      written.push(k);
+      if (k === 'traceparent') throw new Error('boom');
+    });
+    expect(written).toEqual(['traceparent']);
   });
 });
