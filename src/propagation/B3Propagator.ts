@@ -1,5 +1,6 @@
 import type { CarrierGetter, CarrierSetter, Propagator, SpanContext } from '../api/types';
 import {
+  NO_BAGGAGE,
   compactTraceId,
   isValidSpanId,
   isValidTraceId,
@@ -144,7 +145,7 @@ export class B3Propagator implements Propagator {
       const sampledRaw = readHeader(carrier, getter, SAMPLED, max);
       const debug = readHeader(carrier, getter, FLAGS, max) === '1';
       const sampled = debug || sampledRaw === '1' || sampledRaw === 'true';
-      const ctx: SpanContext = { traceId, spanId, sampled, debug, baggage: {}, isRemote: true };
+      const ctx: SpanContext = { traceId, spanId, sampled, debug, baggage: NO_BAGGAGE, isRemote: true };
       if (parentSpanId) ctx.parentSpanId = parentSpanId;
       return ctx;
     } catch {
@@ -167,7 +168,7 @@ function parseB3Single(value: string): SpanContext | undefined {
   const state = parts[2];
   if (state !== undefined && state !== '0' && state !== '1' && state !== 'd') return undefined;
   const debug = state === 'd';
-  const ctx: SpanContext = { traceId, spanId, sampled: debug || state === '1', debug, baggage: {}, isRemote: true };
+  const ctx: SpanContext = { traceId, spanId, sampled: debug || state === '1', debug, baggage: NO_BAGGAGE, isRemote: true };
   const parentSpanId = b3SpanId(parts[3]);
   if (parentSpanId) ctx.parentSpanId = parentSpanId;
   return ctx;

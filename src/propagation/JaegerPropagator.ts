@@ -1,5 +1,6 @@
 import type { CarrierGetter, CarrierSetter, Propagator, SpanContext } from '../api/types';
 import {
+  NO_BAGGAGE,
   type BaggageExtractor,
   baggageEntries,
   boundBaggage,
@@ -194,17 +195,18 @@ export class JaegerPropagator implements Propagator, BaggageExtractor {
    * new JaegerPropagator().extractBaggage({ 'uberctx-user': 'alice%20b' }, headerGetter); // { user: 'alice b' }
    * ```
    */
-  extractBaggage<C>(carrier: C, getter: CarrierGetter<C>): Record<string, string> {
+  extractBaggage<C>(carrier: C, getter: CarrierGetter<C>): Readonly<Record<string, string>> {
     try {
       const { maxBaggageItems, maxBaggageBytes, maxHeaderLength } = this.options;
-      const entries: Array<[string, string]> = [];
+      // Made on the first item: most requests carry no Jaeger baggage.
+      let entries: Array<[string, string]> | undefined;
       for (const name of carrierKeys(carrier, getter)) {
         if (!hasBaggagePrefix(name)) continue;
         const key = name.slice(BAGGAGE_PREFIX.length).toLowerCase();
         if (!TOKEN_RE.test(key)) continue;
         const value = readHeader(carrier, getter, name, maxHeaderLength);
-        if (value !== undefined) entries.push([key, percentDecode(value)]);
-        if (entries.length >= maxBaggageItems * 4) break;
+        if (value !== undefined) (entries ??= []).push([key, percentDecode(value)]);
+        if (entries !== undefined && entries.length >= maxBaggageItems * 4) break;
       }
       const adHoc = readHeader(carrier, getter, JAEGER_BAGGAGE, maxHeaderLength);
       if (adHoc !== undefined) {
@@ -212,12 +214,12 @@ export class JaegerPropagator implements Propagator, BaggageExtractor {
           const eq = item.indexOf('=');
           if (eq === -1) continue;
           const key = trimOws(item.slice(0, eq));
-          if (TOKEN_RE.test(key)) entries.push([key, trimOws(item.slice(eq + 1))]);
+          if (TOKEN_RE.test(key)) (entries ??= []).push([key, trimOws(item.slice(eq + 1))]);
         }
       }
-      return boundBaggage(entries, maxBaggageItems, maxBaggageBytes);
+      return entries === undefined ? NO_BAGGAGE : boundBaggage(entries, maxBaggageItems, maxBaggageBytes);
     } catch {
-      return {};
+      return NO_BAGGAGE;
     }
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CarrierGetter, CarrierSetter, Propagator, SpanContext, Sw8Data } from '../api/types';
 import {
+  NO_BAGGAGE,
   type BaggageExtractor,
   baggageEntries,
   boundBaggage,
@@ -272,10 +273,10 @@ export class SkyWalkingPropagator implements Propagator, BaggageExtractor {
    * new SkyWalkingPropagator().extractBaggage(req.headers, headerGetter); // { tenant: 'acme' } from sw8-correlation
    * ```
    */
-  extractBaggage<C>(carrier: C, getter: CarrierGetter<C>): Record<string, string> {
+  extractBaggage<C>(carrier: C, getter: CarrierGetter<C>): Readonly<Record<string, string>> {
     try {
       const raw = readHeader(carrier, getter, SW8_CORRELATION, this.options.maxHeaderLength);
-      if (raw === undefined) return {};
+      if (raw === undefined) return NO_BAGGAGE;
       const entries: Array<[string, string]> = [];
       for (const item of raw.split(',')) {
         if (entries.length >= this.maxCorrelationItems) break;
@@ -289,7 +290,7 @@ export class SkyWalkingPropagator implements Propagator, BaggageExtractor {
       }
       return boundBaggage(entries, this.options.maxBaggageItems, this.options.maxBaggageBytes);
     } catch {
-      return {};
+      return NO_BAGGAGE;
     }
   }
 }

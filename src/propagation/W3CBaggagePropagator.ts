@@ -1,5 +1,6 @@
 import type { CarrierGetter, CarrierSetter, Propagator, SpanContext } from '../api/types';
 import {
+  NO_BAGGAGE,
   type BaggageExtractor,
   baggageEntries,
   boundBaggage,
@@ -126,13 +127,13 @@ export class W3CBaggagePropagator implements Propagator, BaggageExtractor {
    * // { user: 'alice', tenant: 'acme' }
    * ```
    */
-  extractBaggage<C>(carrier: C, getter: CarrierGetter<C>): Record<string, string> {
+  extractBaggage<C>(carrier: C, getter: CarrierGetter<C>): Readonly<Record<string, string>> {
     try {
       const header = readHeader(carrier, getter, BAGGAGE, this.options.maxHeaderLength);
-      if (header === undefined) return {};
+      if (header === undefined) return NO_BAGGAGE;
       return boundBaggage(parseBaggageHeader(header), this.options.maxBaggageItems, this.options.maxBaggageBytes);
     } catch {
-      return {};
+      return NO_BAGGAGE;
     }
   }
 }

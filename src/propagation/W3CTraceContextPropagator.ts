@@ -1,5 +1,6 @@
 import type { CarrierGetter, CarrierSetter, Propagator, SpanContext } from '../api/types';
 import {
+  NO_BAGGAGE,
   isNonZeroLowerHexAt,
   isValidSpanId,
   isValidTraceId,
@@ -156,7 +157,7 @@ export class W3CTraceContextPropagator implements Propagator {
         spanId: parsed.spanId,
         sampled: parsed.sampled,
         debug: false,
-        baggage: {},
+        baggage: NO_BAGGAGE,
         isRemote: true,
       };
       const tsRaw = readHeader(carrier, getter, TRACESTATE, this.options.maxHeaderLength);

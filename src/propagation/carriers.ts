@@ -22,6 +22,25 @@ const LIST_HEADERS: ReadonlySet<string> = new Set(['baggage', 'tracestate', 'sw8
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /**
+ * `key.toLowerCase()`, but `key` itself when it has no upper-case or non-ASCII character:
+ * V8 copies the string on every `toLowerCase()` call even when nothing changes (~40 B per
+ * header read on Node 20), and the propagators read their headers by lower-case names.
+ * @internal
+ * @example
+ * ```ts
+ * lowerCaseKey('traceparent'); // the same string, no copy
+ * lowerCaseKey('X-B3-TraceId'); // 'x-b3-traceid'
+ * ```
+ */
+export function lowerCaseKey(key: string): string {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) return key.toLowerCase();
+  }
+  return key;
+}
+
+/**
  * A header-like carrier: `IncomingHttpHeaders` (`req.headers`), `OutgoingHttpHeaders`, or any
  * object of header name → string / string[] / number.
  *
@@ -57,7 +76,7 @@ function equalsLower(a: string, lower: string): boolean {
 function lookup(carrier: unknown, key: string): string | undefined {
   if (carrier === null || typeof carrier !== 'object') return undefined;
   const obj = carrier as Record<string, unknown>;
-  const lower = key.toLowerCase();
+  const lower = lowerCaseKey(key);
   // Inherited members (toString, …) are functions/objects, which normalise() rejects.
   let v = obj[key];
   if (v !== undefined) return normalise(v, lower);
@@ -116,7 +135,7 @@ export const incomingHeadersGetter: KeyedCarrierGetter<IncomingHttpHeaders> = Ob
   (carrier: IncomingHttpHeaders, key: string): string | undefined => {
     try {
       if (carrier === null || typeof carrier !== 'object') return undefined;
-      const lower = key.toLowerCase();
+      const lower = lowerCaseKey(key);
       // Inherited members (toString, __proto__…) are functions/objects: normalise() rejects them.
       return normalise((carrier as Record<string, unknown>)[lower], lower);
     } catch {
@@ -142,9 +161,9 @@ export const headerSetter: CarrierSetter<HeaderCarrier> = (carrier: HeaderCarrie
   try {
     if (carrier === null || typeof carrier !== 'object') return;
     const obj = carrier as Record<string, unknown>;
-    const lower = key.toLowerCase();
-    for (const k of Object.keys(obj)) {
-      if (k !== key && k.length === key.length && k.toLowerCase() === lower) delete obj[k];
+    const lower = lowerCaseKey(key);
+    for (const k in obj) {
+      if (k !== key && equalsLower(k, lower) && hasOwn(obj, k)) delete obj[k];
     }
     obj[key] = value;
   } catch {
@@ -240,7 +259,7 @@ export interface MetadataLike {
 export const metadataGetter: KeyedCarrierGetter<MetadataLike> = Object.assign(
   (carrier: MetadataLike, key: string): string | undefined => {
     try {
-      const lower = key.toLowerCase();
+      const lower = lowerCaseKey(key);
       const values = carrier.get(lower);
       return Array.isArray(values) ? normalise(values, lower) : undefined;
     } catch {
@@ -271,7 +290,7 @@ export const metadataGetter: KeyedCarrierGetter<MetadataLike> = Object.assign(
  */
 export const metadataSetter: CarrierSetter<MetadataLike> = (carrier: MetadataLike, key: string, value: string): void => {
   try {
-    carrier.set(key.toLowerCase(), value);
+    carrier.set(lowerCaseKey(key), value);
   } catch {
     // illegal metadata key or value: drop
   }

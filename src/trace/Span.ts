@@ -12,6 +12,7 @@ import type {
   SpanStatusCode,
   Sw8Data,
 } from '../api/types';
+import { NO_BAGGAGE } from '../propagation/common';
 import { nowUs } from './clock';
 
 /**
@@ -33,7 +34,6 @@ export interface SpanOwner {
 const EMPTY_EVENTS: readonly SpanEvent[] = Object.freeze([]) as readonly SpanEvent[];
 const STATUS_UNSET: SpanStatus = Object.freeze({ code: 'unset' }) as SpanStatus;
 const STATUS_OK: SpanStatus = Object.freeze({ code: 'ok' }) as SpanStatus;
-const NO_BAGGAGE: Readonly<Record<string, string>> = Object.freeze({});
 /** Redaction marker for secret values. */
 export const REDACTED = '[REDACTED]';
 

@@ -49,6 +49,14 @@ describe('headerGetter / headerSetter', () => {
     headerSetter(h, 'x-b3-traceid', 'new');
     expect(h).toEqual({ keep: '1', 'x-b3-traceid': 'new' });
     expect(() => headerSetter(Object.freeze({}) as never, 'a', 'b')).not.toThrow();
+    // several other spellings, and a key given in upper case: all replaced by the one written
+    const many: Record<string, string> = { TRACEPARENT: 'a', TraceParent: 'b', traceparentx: 'keep' };
+    headerSetter(many, 'Traceparent', 'new');
+    expect(many).toEqual({ traceparentx: 'keep', Traceparent: 'new' });
+    // an inherited member of the same name is not an own header: left alone
+    const proto = Object.create({ traceparent: 'inherited' }) as Record<string, string>;
+    headerSetter(proto, 'TRACEPARENT', 'own');
+    expect(Object.keys(proto)).toEqual(['TRACEPARENT']);
   });
 
   test('objectGetter/objectSetter round trip every format, any key case', () => {

@@ -15,6 +15,9 @@ import {
 } from '../../../src/propagation/common';
 import { B3Propagator } from '../../../src/propagation/B3Propagator';
 import { JaegerPropagator } from '../../../src/propagation/JaegerPropagator';
+import { SkyWalkingPropagator } from '../../../src/propagation/SkyWalkingPropagator';
+import { W3CBaggagePropagator } from '../../../src/propagation/W3CBaggagePropagator';
+import { W3CTraceContextPropagator } from '../../../src/propagation/W3CTraceContextPropagator';
 import { headerGetter, metadataGetter } from '../../../src/propagation/carriers';
 import { recordSetter } from './helpers';
 
@@ -95,6 +98,35 @@ describe('propagation/common', () => {
     expect(carrierKeys('str', (() => undefined) as never)).toEqual([]);
     const throwing = Object.assign(() => undefined, { keys: () => { throw new Error('x'); } });
     expect(carrierKeys({}, throwing)).toEqual([]);
+    // a getter's keys() that lists non-strings: only the strings are kept
+    const mixed = Object.assign(() => undefined, { keys: () => ['uberctx-a', 7, null, 'b'] as unknown as string[] });
+    expect(carrierKeys({}, mixed)).toEqual(['uberctx-a', 'b']);
+    expect(carrierKeys(new Map<unknown, string>([[1, 'x'], ['k', 'v']]), (() => undefined) as never)).toEqual(['k']);
+  });
+
+  test('extractBaggage without baggage: one shared frozen empty object, never a value a caller could pollute', () => {
+    const none = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', host: 'h' };
+    const results = [
+      new JaegerPropagator().extractBaggage(none, headerGetter),
+      new SkyWalkingPropagator().extractBaggage(none, headerGetter),
+      new W3CBaggagePropagator().extractBaggage(none, headerGetter),
+      new W3CTraceContextPropagator().extract(none, headerGetter)!.baggage,
+    ];
+    for (const r of results) {
+      expect(r).toEqual({});
+      expect(Object.isFrozen(r)).toBe(true);
+    }
+    // a shared empty object must never collect items: writes to it fail
+    expect(() => {
+      'use strict';
+      (results[0] as Record<string, string>).leaked = 'x';
+    }).toThrow(TypeError);
+    expect(new JaegerPropagator().extractBaggage(none, headerGetter)).toEqual({});
+    // with items: a fresh, writable object each time
+    const some = new JaegerPropagator().extractBaggage({ ...none, 'UberCtx-User': 'ann' }, headerGetter);
+    expect(some).toEqual({ user: 'ann' });
+    expect(Object.isFrozen(some)).toBe(false);
+    expect(new JaegerPropagator().extractBaggage({ 'jaeger-baggage': 'k=v' }, headerGetter)).toEqual({ k: 'v' });
   });
 
   test('isBaggageExtractor', () => {
