@@ -150,12 +150,12 @@ export class W3CTraceContextPropagator implements Propagator {
     try {
       const tp = readHeader(carrier, getter, TRACEPARENT, this.options.maxHeaderLength);
       if (tp === undefined) return undefined;
-      const parsed = parseTraceParent(tp);
-      if (!parsed) return undefined;
+      const flags = traceParentFlags(tp);
+      if (flags < 0) return undefined;
       const ctx: SpanContext = {
-        traceId: parsed.traceId,
-        spanId: parsed.spanId,
-        sampled: parsed.sampled,
+        traceId: tp.slice(3, 35),
+        spanId: tp.slice(36, 52),
+        sampled: (flags & 1) === 1,
         debug: false,
         baggage: NO_BAGGAGE,
         isRemote: true,
@@ -173,25 +173,26 @@ export class W3CTraceContextPropagator implements Propagator {
 }
 
 /**
- * Parse a `traceparent` value per Trace Context level 1 §3.2 (see the class doc). Returns
- * `undefined` when invalid. Never throws.
+ * Check a `traceparent` value per Trace Context level 1 §3.2 (see the class doc): its
+ * trace-flags byte (0–255) when valid, -1 when not. The trace id is then at [3, 35) and the
+ * parent id at [36, 52). Never throws.
  * @internal
  */
-function parseTraceParent(tp: string): { traceId: string; spanId: string; sampled: boolean } | undefined {
-  // Validated in place, one char code at a time; only the two ids are sliced out.
+function traceParentFlags(tp: string): number {
+  // Validated in place, one char code at a time: nothing is allocated for a bad header.
   const len = tp.length;
-  if (len < 55) return undefined;
+  if (len < 55) return -1;
   const v0 = hexValue(tp.charCodeAt(0));
   const v1 = hexValue(tp.charCodeAt(1));
-  if (v0 < 0 || v1 < 0 || (v0 === 15 && v1 === 15)) return undefined; // version ff is invalid
-  if (v0 === 0 && v1 === 0 && len !== 55) return undefined; // version 00 is exactly 55 chars
-  if (len > 55 && tp.charCodeAt(55) !== DASH) return undefined; // a future version's extra fields follow a '-'
-  if (tp.charCodeAt(2) !== DASH || tp.charCodeAt(35) !== DASH || tp.charCodeAt(52) !== DASH) return undefined;
-  if (!isNonZeroLowerHexAt(tp, 3, 35) || !isNonZeroLowerHexAt(tp, 36, 52)) return undefined;
+  if (v0 < 0 || v1 < 0 || (v0 === 15 && v1 === 15)) return -1; // version ff is invalid
+  if (v0 === 0 && v1 === 0 && len !== 55) return -1; // version 00 is exactly 55 chars
+  if (len > 55 && tp.charCodeAt(55) !== DASH) return -1; // a future version's extra fields follow a '-'
+  if (tp.charCodeAt(2) !== DASH || tp.charCodeAt(35) !== DASH || tp.charCodeAt(52) !== DASH) return -1;
+  if (!isNonZeroLowerHexAt(tp, 3, 35) || !isNonZeroLowerHexAt(tp, 36, 52)) return -1;
   const f0 = hexValue(tp.charCodeAt(53));
   const f1 = hexValue(tp.charCodeAt(54));
-  if (f0 < 0 || f1 < 0) return undefined;
-  return { traceId: tp.slice(3, 35), spanId: tp.slice(36, 52), sampled: (f1 & 1) === 1 };
+  if (f0 < 0 || f1 < 0) return -1;
+  return f0 * 16 + f1;
 }
 
 const DASH = 0x2d;

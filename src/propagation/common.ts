@@ -342,16 +342,19 @@ export function boundBaggage(
   return into;
 }
 
+const NO_ENTRIES: ReadonlyArray<readonly [string, string]> = Object.freeze([]);
+
 /**
- * The string entries of a baggage record, safely (a non-object yields none).
+ * The string entries of a baggage record, safely (a non-object yields none; the shared
+ * {@link NO_BAGGAGE} yields a shared empty list).
  * @internal
  * @example
  * ```ts
  * baggageEntries({ a: '1', n: 2 }); // [['a', '1']]
  * ```
  */
-export function baggageEntries(baggage: unknown): Array<[string, string]> {
-  if (baggage === null || typeof baggage !== 'object') return [];
+export function baggageEntries(baggage: unknown): ReadonlyArray<readonly [string, string]> {
+  if (baggage === null || typeof baggage !== 'object' || baggage === NO_BAGGAGE) return NO_ENTRIES;
   const out: Array<[string, string]> = [];
   try {
     for (const key of Object.keys(baggage)) {

@@ -5,6 +5,31 @@ function tracer(extra: Record<string, unknown> = {}): Tracer {
 }
 
 describe('Span', () => {
+  it('attributes are a plain object, indistinguishable from a literal (exporters and users may inspect them)', () => {
+    const t = tracer();
+    const span = t.startSpan('op');
+    for (let i = 0; i < 12; i++) span.setTag(`k${i}`, i);
+    expect(Object.getPrototypeOf(span.attributes)).toBe(Object.prototype);
+    expect(span.attributes.constructor).toBe(Object);
+    expect(span.attributes).toStrictEqual(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, i])));
+    expect(JSON.stringify(t.startSpan('empty').attributes)).toBe('{}');
+  });
+
+  it("context()'s sw8 target address follows each span's own peer (no stale address from the previous span)", () => {
+    const t = tracer();
+    const peer = { host: '10.0.0.1', port: 80 };
+    const a = t.startSpan('a', { kind: 'exit', peer });
+    expect(a.context().sw8!.targetAddress).toBe('10.0.0.1:80');
+    const b = t.startSpan('b', { kind: 'exit', peer: { host: '10.0.0.1', port: 81 } });
+    expect(b.context().sw8!.targetAddress).toBe('10.0.0.1:81');
+    expect(t.startSpan('c', { kind: 'exit', peer: { host: '::1', port: 81 } }).context().sw8!.targetAddress).toBe('[::1]:81');
+    expect(t.startSpan('d', { kind: 'exit', peer: { host: '10.0.0.1' } }).context().sw8!.targetAddress).toBe('10.0.0.1');
+    expect(t.startSpan('e', { kind: 'exit', peer: { service: 'inventory' } }).context().sw8!.targetAddress).toBe('inventory');
+    peer.port = 8080; // the same object, changed: formatted anew
+    expect(a.context().sw8!.targetAddress).toBe('10.0.0.1:8080');
+    expect(a.context().sw8!.targetAddress).toBe('10.0.0.1:8080');
+  });
+
   it('records tags, events, status and ends once with µs timestamps', async () => {
     const t = tracer();
     const span = t.startSpan('op', { kind: 'local' });
