@@ -63,10 +63,40 @@ function withoutPort(host: string): string {
   return i >= 0 && i < host.length - 1 && host.charCodeAt(i) === 0x3a ? host.slice(0, i) : host;
 }
 
-function splitPath(url: string | undefined): { path: string; query: string } {
-  const u = url ?? '/';
-  const q = u.indexOf('?');
-  return q < 0 ? { path: u, query: '' } : { path: u.slice(0, q), query: u.slice(q + 1) };
+/**
+ * What the server spans of the last request's `Host` shared: `http://{host}` / `https://{host}`
+ * (the start of `url.full`) and `server.address`. Keep-alive clients send one Host header
+ * for many requests; kept by value, a different Host simply replaces it.
+ */
+interface HostParts {
+  readonly host: string;
+  readonly secure: boolean;
+  readonly origin: string;
+  readonly address: string;
+}
+let lastHost: HostParts | undefined;
+
+function hostParts(host: string, secure: boolean): HostParts {
+  const last = lastHost;
+  if (last !== undefined && last.host === host && last.secure === secure) return last;
+  const parts: HostParts = { host, secure, origin: `${secure ? 'https' : 'http'}://${host}`, address: withoutPort(host) };
+  lastHost = parts;
+  return parts;
+}
+
+/** The last server span name built from a method and a path (kept by value, see {@link serverSpanName}). */
+let lastName: { method: string; path: string; name: string } | undefined;
+
+/**
+ * `${method} ${path}`, the same string object for consecutive requests with the same method
+ * and path: its hash (looked up in the caller-tag cache) and flat form are then computed once.
+ */
+function serverSpanName(method: string, path: string): string {
+  const last = lastName;
+  if (last !== undefined && last.path === path && last.method === method) return last.name;
+  const name = `${method} ${path}`;
+  lastName = { method, path, name };
+  return name;
 }
 
 /** Mark a span from an HTTP status code: tag it, and set error status at or above `errorFrom`. */
@@ -191,13 +221,15 @@ function onServerClose(this: http.ServerResponse): void {
  */
 function startServerSpan(req: http.IncomingMessage, res: http.ServerResponse, tracer: Tracer, options?: HttpTracingOptions): Span | undefined {
   const method = (req.method ?? 'GET').toUpperCase();
-  const { path, query } = splitPath(req.url);
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
   if (isIgnored(tracer, path)) return undefined;
   const headers = req.headers;
   // Node lower-cases incoming header names: plain property reads, no case-insensitive scan.
   const parent = tracer.extract(headers, incomingHeadersGetter);
   const host = incomingHeadersGetter(headers, 'host');
-  const name = options?.operationName ? safeName(() => options.operationName!(method, path), `${method} ${path}`) : `${method} ${path}`;
+  const name = options?.operationName ? safeName(options.operationName, method, path, `${method} ${path}`) : serverSpanName(method, path);
   const socket = req.socket;
   const span = tracer.startSpan(name, {
     kind: 'entry',
@@ -209,9 +241,10 @@ function startServerSpan(req: http.IncomingMessage, res: http.ServerResponse, tr
   if (span.isRecording()) {
     span.setTag('http.request.method', method);
     span.setTag('url.path', path);
-    if (query) span.setTag('url.query', sanitizeUrl(`/?${query}`, tracer).slice(2));
-    span.setTag('url.full', sanitizeUrl(`${(socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http'}://${host ?? 'localhost'}${req.url ?? '/'}`, tracer));
-    if (host) span.setTag('server.address', withoutPort(host));
+    if (q >= 0 && q < url.length - 1) span.setTag('url.query', sanitizeUrl(`/${url.slice(q)}`, tracer).slice(2));
+    const parts = hostParts(host ?? 'localhost', (socket as { encrypted?: boolean } | undefined)?.encrypted === true);
+    span.setTag('url.full', sanitizeUrl(parts.origin + url, tracer));
+    if (host) span.setTag('server.address', parts.address);
     if (socket?.localPort) span.setTag('server.port', socket.localPort);
     if (socket?.remoteAddress) span.setTag('client.address', socket.remoteAddress);
     const ua = incomingHeadersGetter(headers, 'user-agent');
@@ -227,9 +260,14 @@ function startServerSpan(req: http.IncomingMessage, res: http.ServerResponse, tr
   return span;
 }
 
-function safeName(fn: () => string, fallback: string): string {
+/**
+ * The span name from a user's `operationName(method, path)`, or `fallback` when it throws or
+ * returns no string. Called with arguments, not through a closure: a closure over the
+ * caller's locals would make V8 allocate a context on every request, named or not.
+ */
+function safeName(operationName: (method: string, path: string) => string, method: string, path: string, fallback: string): string {
   try {
-    const n = fn();
+    const n = operationName(method, path);
     return typeof n === 'string' && n ? n : fallback;
   } catch {
     return fallback;
@@ -284,15 +322,20 @@ function callTracedHandler(
     span?.recordError(err);
     throw err;
   }
-  if (result && typeof (result as Promise<unknown>).then === 'function') {
-    (result as Promise<unknown>).then(undefined, (err: unknown) => {
-      span?.recordError(err);
-      if (!res.headersSent) {
-        res.statusCode = 500;
-        res.end();
-      }
-    });
-  }
+  // In a function of its own: the rejection handler's closure over `span` and `res` would
+  // otherwise make V8 allocate a context on every request, synchronous handlers included.
+  if (result && typeof (result as Promise<unknown>).then === 'function') onRejection(result as Promise<unknown>, res, span);
+}
+
+/** Record a rejected handler promise on the span and answer 500 if no response was started. */
+function onRejection(result: Promise<unknown>, res: http.ServerResponse, span: Span | undefined): void {
+  result.then(undefined, (err: unknown) => {
+    span?.recordError(err);
+    if (!res.headersSent) {
+      res.statusCode = 500;
+      res.end();
+    }
+  });
 }
 
 /**
@@ -386,7 +429,7 @@ export async function tracedFetch(input: string | URL, init?: RequestInit, optio
   const tracer = options?.tracer ?? getTracer();
   const url = new URL(String(input));
   const method = (init?.method ?? 'GET').toUpperCase();
-  const span = tracer.startSpan(options?.operationName ? safeName(() => options.operationName!(method, url.pathname), clientName(method, url)) : clientName(method, url), {
+  const span = tracer.startSpan(options?.operationName ? safeName(options.operationName, method, url.pathname, clientName(method, url)) : clientName(method, url), {
     kind: 'exit',
     layer: 'http',
     component: 'http',
@@ -423,6 +466,18 @@ interface ClientTarget {
   readonly href: string;
   /** The `http.request` options last built for this target (see {@link requestOptionsFor}). */
   merged?: MergedOptions;
+  /** The span name last built for this target (`GET /orders`) and its method. */
+  spanName?: string;
+  spanNameMethod?: string;
+}
+
+/** `${method} ${pathname}`, the same string object while a target is called with one method (hashed once by the caller-tag cache). */
+function clientSpanName(t: ClientTarget, method: string): string {
+  if (t.spanNameMethod === method && t.spanName !== undefined) return t.spanName;
+  const name = `${method} ${t.pathname}`;
+  t.spanName = name;
+  t.spanNameMethod = method;
+  return name;
 }
 
 /** `{ ...base, ...from }` and the top-level keys/values of `from` it was built from. */
@@ -484,7 +539,7 @@ function clientTarget(target: string | URL): ClientTarget {
   const base: http.RequestOptions = { protocol: url.protocol, hostname, port, path: `${url.pathname}${url.search}` };
   const withAuth = url.username !== '' || url.password !== '';
   if (withAuth) base.auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-  const t: ClientTarget = { secure, base, pathname: url.pathname || '/', peer: { host: hostname, port }, href: url.href, merged: undefined };
+  const t: ClientTarget = { secure, base, pathname: url.pathname || '/', peer: { host: hostname, port }, href: url.href, merged: undefined, spanName: undefined, spanNameMethod: undefined };
   if (!withAuth) {
     if (targetCache.size >= TARGET_CACHE_MAX) targetCache.clear();
     targetCache.set(key, t);
@@ -554,7 +609,7 @@ export function tracedRequest(
   const tracer = options?.tracer ?? getTracer();
   const t = clientTarget(target);
   const method = (requestOptions?.method ?? 'GET').toUpperCase();
-  const span = tracer.startSpan(`${method} ${t.pathname}`, { kind: 'exit', layer: 'http', component: 'http', peer: t.peer });
+  const span = tracer.startSpan(clientSpanName(t, method), { kind: 'exit', layer: 'http', component: 'http', peer: t.peer });
   if (span.isRecording()) {
     span.setTag('http.request.method', method);
     span.setTag('url.full', sanitizeUrl(t.href, tracer));

@@ -111,7 +111,41 @@ describe('HTTP integration', () => {
     for (const [host, address] of hosts) {
       const span = spans.find((s) => s.attributes['url.query'] === `h=${encodeURIComponent(host)}`);
       expect(span?.attributes['server.address']).toBe(address);
+      // consecutive requests with different Host headers: each span has its own url.full
+      expect(span?.attributes['url.full']).toBe(new URL(`http://${host}/host?h=${encodeURIComponent(host)}`).href);
     }
+  });
+
+  it('server span names follow each request (method and path), and a throwing operationName falls back to them', async () => {
+    const named = tracer();
+    let calls = 0;
+    const srv = http.createServer(
+      traceHttpHandler((_req, res) => void res.end('ok'), {
+        tracer: named,
+        operationName: (method, path) => {
+          calls++;
+          if (path === '/throws') throw new Error('bad namer');
+          return path === '/empty' ? '' : `${method.toLowerCase()}:${path}`;
+        },
+      }),
+    );
+    const plain = tracer();
+    const srv2 = http.createServer(traceHttpHandler((_req, res) => void res.end('ok'), { tracer: plain }));
+    const [b1, b2] = [await listen(srv), await listen(srv2)];
+    const seq: Array<[string, string]> = [['GET', '/a'], ['GET', '/a'], ['GET', '/b'], ['POST', '/a'], ['GET', '/a?x=1'], ['DELETE', '/a']];
+    for (const [method, p] of seq) {
+      await fetch(`${b2}${p}`, { method });
+    }
+    for (const p of ['/a', '/throws', '/empty']) await fetch(`${b1}${p}`);
+    expect((await spansOf(plain)).map((s) => s.name)).toEqual(['GET /a', 'GET /a', 'GET /b', 'POST /a', 'GET /a', 'DELETE /a']);
+    expect((await spansOf(named)).map((s) => s.name)).toEqual(['get:/a', 'GET /throws', 'GET /empty']);
+    expect(calls).toBe(3);
+    for (const s of [srv, srv2]) {
+      s.closeAllConnections();
+      await new Promise((r) => s.close(r));
+    }
+    await named.shutdown();
+    await plain.shutdown();
   });
 
   it('marks 5xx, thrown handler errors and aborted responses as errors', async () => {

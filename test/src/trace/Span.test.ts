@@ -103,6 +103,16 @@ describe('Span', () => {
     void t.shutdown();
   });
 
+  it('array values: at most maxAttributes items, each string cut to maxAttributeValueLength, other items kept', () => {
+    const t = tracer({ limits: { maxAttributes: 3, maxAttributeValueLength: 4 } });
+    const s = t.startSpan('op');
+    const input = ['abcdefg', 12345678, true, 'zz'];
+    s.setTag('list', input as never);
+    expect(s.attributes.list).toEqual(['abcd', 12345678, true]);
+    expect(input).toEqual(['abcdefg', 12345678, true, 'zz']); // the caller's array is not changed
+    void t.shutdown();
+  });
+
   it('counts distinct tags, not calls: overwrites never use up the tag limit', () => {
     const t = tracer({ limits: { maxAttributes: 3, maxAttributeValueLength: 64, maxEvents: 2 } });
     const s = t.startSpan('op');
