@@ -99,6 +99,19 @@ function serverSpanName(method: string, path: string): string {
   return name;
 }
 
+/**
+ * The request method in upper case (`GET` when absent): the string itself when it has no
+ * lower-case or non-ASCII letter — V8 copies a string on every `toUpperCase()`, changed or not.
+ */
+function upperCaseMethod(method: string | undefined): string {
+  if (method === undefined) return 'GET';
+  for (let i = 0; i < method.length; i++) {
+    const c = method.charCodeAt(i);
+    if ((c >= 0x61 && c <= 0x7a) || c >= 0x80) return method.toUpperCase();
+  }
+  return method;
+}
+
 /** Mark a span from an HTTP status code: tag it, and set error status at or above `errorFrom`. */
 function recordStatus(span: Span, statusCode: number, errorFrom: number): void {
   span.setTag('http.response.status_code', statusCode);
@@ -220,7 +233,7 @@ function onServerClose(this: http.ServerResponse): void {
  * `undefined` for ignored paths (`ignorePaths`). Never throws.
  */
 function startServerSpan(req: http.IncomingMessage, res: http.ServerResponse, tracer: Tracer, options?: HttpTracingOptions): Span | undefined {
-  const method = (req.method ?? 'GET').toUpperCase();
+  const method = upperCaseMethod(req.method);
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
@@ -428,7 +441,7 @@ function peerOf(url: URL): { host: string; port: number } {
 export async function tracedFetch(input: string | URL, init?: RequestInit, options?: HttpTracingOptions): Promise<Response> {
   const tracer = options?.tracer ?? getTracer();
   const url = new URL(String(input));
-  const method = (init?.method ?? 'GET').toUpperCase();
+  const method = upperCaseMethod(init?.method);
   const span = tracer.startSpan(options?.operationName ? safeName(options.operationName, method, url.pathname, clientName(method, url)) : clientName(method, url), {
     kind: 'exit',
     layer: 'http',
@@ -495,15 +508,16 @@ function snapshotOf(from: http.RequestOptions | undefined): unknown[] {
   return out;
 }
 
+/** `from`'s own enumerable keys and values are still `snapshot`'s, in order (for-in: no key list allocated per request). */
 function unchanged(from: http.RequestOptions | undefined, snapshot: readonly unknown[]): boolean {
   if (from === undefined) return snapshot.length === 0;
-  const keys = Object.keys(from);
-  if (keys.length * 2 !== snapshot.length) return false;
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    if (k !== snapshot[2 * i] || (from as Record<string, unknown>)[k] !== snapshot[2 * i + 1]) return false;
+  let i = 0;
+  for (const k in from) {
+    if (!Object.prototype.hasOwnProperty.call(from, k)) continue;
+    if (i >= snapshot.length || k !== snapshot[i] || (from as Record<string, unknown>)[k] !== snapshot[i + 1]) return false;
+    i += 2;
   }
-  return true;
+  return i === snapshot.length;
 }
 
 /**
@@ -548,7 +562,8 @@ function clientTarget(target: string | URL): ClientTarget {
 }
 
 const kSpan = Symbol('traceandtrace.span');
-type Spanned = { [kSpan]?: Span };
+const kCallback = Symbol('traceandtrace.responseCallback');
+type Spanned = { [kSpan]?: Span; [kCallback]?: (res: http.IncomingMessage) => void };
 
 function setRequestHeader(req: http.ClientRequest, key: string, value: string): void {
   req.setHeader(key, value);
@@ -558,13 +573,23 @@ function pushHeaderPair(list: string[], key: string, value: string): void {
   list.push(key, value);
 }
 
-/** `response` listener of a traced ClientRequest (shared: no closure per request). */
+/**
+ * The response callback `http.request` gets for every traced request (shared: no closure per
+ * request): tags the status, arranges the span's end, then calls the caller's callback — or,
+ * when there is none and nobody else listens to `response`, discards the body as node:http
+ * does for an unanswered response (else a fire-and-forget request would hold its socket and
+ * never end its span).
+ */
 function onClientResponse(this: http.ClientRequest, res: http.IncomingMessage): void {
   const span = (this as Spanned)[kSpan];
-  if (span === undefined) return;
-  recordStatus(span, res.statusCode ?? 0, 400);
-  (res as Spanned)[kSpan] = span;
-  res.on('close', onClientResponseClose);
+  if (span !== undefined) {
+    recordStatus(span, res.statusCode ?? 0, 400);
+    (res as Spanned)[kSpan] = span;
+    res.on('close', onClientResponseClose);
+  }
+  const callback = (this as Spanned)[kCallback];
+  if (callback !== undefined) callback.call(this, res);
+  else if (this.listenerCount('response') === 0) res.resume();
 }
 
 /** `close` of the response: always emitted, after `end` or after an abort (`complete` false). */
@@ -586,7 +611,9 @@ function onClientError(this: http.ClientRequest, err: Error): void {
 /**
  * `http.request`/`https.request` with an exit span (see {@link tracedFetch} for the span's
  * shape). The span ends when the response has been read to its end (`close` of the response;
- * an aborted response marks an error) or the request fails (`error`, recorded). Returns the
+ * an aborted response marks an error) or the request fails (`error`, recorded). As with
+ * `http.request`, a response nobody takes (no `callback`, no `response` listener) is read and
+ * discarded, so fire-and-forget requests free their socket and end their span. Returns the
  * ClientRequest as `http.request` does; call `.end()` on it as usual. `requestOptions` may
  * override any part of the target (as with `http.request(url, options)`); its `headers`
  * (object or raw array) are kept and the trace headers are added.
@@ -608,7 +635,7 @@ export function tracedRequest(
 ): http.ClientRequest {
   const tracer = options?.tracer ?? getTracer();
   const t = clientTarget(target);
-  const method = (requestOptions?.method ?? 'GET').toUpperCase();
+  const method = upperCaseMethod(requestOptions?.method);
   const span = tracer.startSpan(clientSpanName(t, method), { kind: 'exit', layer: 'http', component: 'http', peer: t.peer });
   if (span.isRecording()) {
     span.setTag('http.request.method', method);
@@ -634,7 +661,9 @@ export function tracedRequest(
     // Not run inside the exit span: the response callback sees the caller's context (as
     // OpenTelemetry's http instrumentation does), and an ALS run around http.request costs a
     // keep-alive request ~6 µs.
-    req = request(reqOptions, callback);
+    // Our shared response callback in the caller's place (it calls theirs): one `response`
+    // listener, as untraced, instead of a second one that every response emit copies.
+    req = request(reqOptions, onClientResponse);
     // setHeader after construction is ~6 µs cheaper than a `headers` option (Node 20).
     if (!arrayHeaders) tracer.inject(span.context(), req, setRequestHeader);
   } catch (err) {
@@ -644,7 +673,7 @@ export function tracedRequest(
     throw err;
   }
   (req as Spanned)[kSpan] = span;
-  req.on('response', onClientResponse);
+  if (typeof callback === 'function') (req as Spanned)[kCallback] = callback;
   req.on('error', onClientError);
   return req;
 }

@@ -281,6 +281,42 @@ describe('HTTP integration', () => {
     await caller.shutdown();
   });
 
+  it('tracedRequest without a callback: an unread response is discarded as node:http does (spans end, the socket is freed); a response listener still gets the body', async () => {
+    const caller = tracer({ serviceName: 'caller' });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    // fire and forget, three times through one socket: each must finish for the next to start
+    for (let i = 0; i < 3; i++) tracedRequest(`${base}/orders?n=${i}`, { agent }, undefined, { tracer: caller }).end();
+    const deadline = Date.now() + 5000;
+    while ((await spansOf(caller)).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const spans = await spansOf(caller);
+    expect(spans.map((sp) => sp.attributes['url.full'])).toEqual([0, 1, 2].map((i) => `${base}/orders?n=${i}`));
+    expect(spans.every((sp) => sp.attributes['http.response.status_code'] === 200)).toBe(true);
+    // no callback, but a listener of the caller's own: the body is theirs, not discarded
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = tracedRequest(`${base}/orders`, { agent }, undefined, { tracer: caller });
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve(text));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(JSON.parse(body)).toHaveProperty('trace_id');
+    // the callback's `this` is the request, as with http.request
+    const self = await new Promise<unknown>((resolve) => {
+      const req = tracedRequest(`${base}/orders`, { agent }, function (this: unknown, res) {
+        res.resume();
+        resolve(this === req);
+      }, { tracer: caller });
+      req.end();
+    });
+    expect(self).toBe(true);
+    agent.destroy();
+    await caller.shutdown();
+  });
+
   it('addHttpTracing: server side extracts, client side injects into the headers object', async () => {
     const a = tracer({ serviceName: 'a' });
     const headers: Record<string, string> = {};
