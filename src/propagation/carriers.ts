@@ -55,6 +55,8 @@ function normalise(value: unknown, lowerKey: string): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (Array.isArray(value)) {
+    // One value (gRPC metadata's usual shape): no filtered copy.
+    if (value.length === 1) return typeof value[0] === 'string' ? value[0] : undefined;
     const strings = value.filter((v): v is string => typeof v === 'string');
     if (strings.length === 0) return undefined;
     return LIST_HEADERS.has(lowerKey) ? strings.join(',') : strings[0];
@@ -269,6 +271,14 @@ export const metadataGetter: KeyedCarrierGetter<MetadataLike> = Object.assign(
   {
     keys: (carrier: MetadataLike): string[] => {
       try {
+        // grpc-js keeps its entries in a Map (`internalRepr`): its keys, without getMap()'s
+        // per-call object of every entry (which also copies each binary value).
+        const repr = (carrier as { internalRepr?: unknown }).internalRepr;
+        if (repr instanceof Map) {
+          const keys: string[] = [];
+          for (const k of (repr as Map<unknown, unknown>).keys()) if (typeof k === 'string') keys.push(k);
+          return keys;
+        }
         return typeof carrier.getMap === 'function' ? Object.keys(carrier.getMap()) : [];
       } catch {
         return [];

@@ -94,6 +94,21 @@ describe('gRPC Metadata carriers (real @grpc/grpc-js Metadata)', () => {
     metadataSetter(md, 'X-B3-TraceId', 'abc');
     expect(md.get('x-b3-traceid')).toEqual(['abc']);
   });
+
+  test('keys: every entry of a real Metadata (binary ones too, values untouched); a getMap-only stand-in still works', () => {
+    const md = new Metadata();
+    md.set('uberctx-user', 'ann');
+    md.set('trace-bin', Buffer.from([1, 2, 3]));
+    md.add('baggage', 'a=1');
+    expect(metadataGetter.keys!(md).sort()).toEqual(['baggage', 'trace-bin', 'uberctx-user']);
+    expect(md.get('trace-bin')).toEqual([Buffer.from([1, 2, 3])]);
+    const standIn = { get: (k: string) => (k === 'uberctx-user' ? ['bob'] : []), set: () => undefined, getMap: () => ({ 'uberctx-user': 'bob' }) };
+    expect(metadataGetter.keys!(standIn as never)).toEqual(['uberctx-user']);
+    expect(createPropagator(['w3c', 'jaeger']).extract(Object.assign(standIn, { get: (k: string) => (k === 'uberctx-user' ? ['bob'] : k === 'traceparent' ? [`00-${ctx.traceId}-${ctx.spanId}-01`] : []) }) as never, metadataGetter)?.baggage).toEqual({ user: 'bob' });
+    // a single value is read as is; a lone non-string value is absent
+    expect(metadataGetter({ get: () => ['only'], set: () => undefined } as never, 'x')).toBe('only');
+    expect(metadataGetter({ get: () => [Buffer.from('b')], set: () => undefined } as never, 'x')).toBeUndefined();
+  });
 });
 
 describe('function carriers (go2sky-style get/set pairs)', () => {
