@@ -160,7 +160,7 @@ export function addRpcClientTracing(serviceName: string, options?: RpcTracingOpt
     }
     const requester: grpcTypes.Requester = {
       start(metadata, listener, next) {
-        tracer.inject(span.context(), metadata, metadataSetter);
+        tracer.injectSpan(span, metadata, metadataSetter);
         next(metadata, {
           onReceiveStatus(status, nextStatus) {
             recordGrpcStatus(span, status.code, status.details);

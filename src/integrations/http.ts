@@ -172,7 +172,7 @@ export function addHttpTracing(
     span = tracer.startSpan(operationName, { kind, parent: parent ?? null, layer: 'http', component: 'http', attributes: tags, peer: options?.peer });
   } else {
     span = tracer.startSpan(operationName, { kind, layer: 'http', component: 'http', attributes: tags, peer: options?.peer });
-    tracer.inject(span.context(), headers as Record<string, unknown>, (c, k, v) => {
+    tracer.injectSpan(span, headers as Record<string, unknown>, (c, k, v) => {
       (c as Record<string, unknown>)[k] = v;
     });
   }
@@ -450,7 +450,7 @@ export async function tracedFetch(input: string | URL, init?: RequestInit, optio
   });
   tagClient(span, method, url, tracer);
   const headers = new Headers(init?.headers);
-  tracer.inject(span.context(), headers, (h, k, v) => h.set(k, v));
+  tracer.injectSpan(span, headers, (h, k, v) => h.set(k, v));
   try {
     const res = await withSpan(span, () => fetch(url, { ...init, headers }));
     recordStatus(span, res.status, 400);
@@ -651,7 +651,7 @@ export function tracedRequest(
     // Raw header arrays are written by the ClientRequest constructor: add ours before (a
     // fresh options object, since its headers are per request).
     const list = [...(rawHeaders as unknown as string[])];
-    tracer.inject(span.context(), list, pushHeaderPair);
+    tracer.injectSpan(span, list, pushHeaderPair);
     reqOptions = { ...t.base, ...requestOptions, headers: list as unknown as http.OutgoingHttpHeaders };
   } else {
     reqOptions = requestOptionsFor(t, requestOptions);
@@ -665,7 +665,7 @@ export function tracedRequest(
     // listener, as untraced, instead of a second one that every response emit copies.
     req = request(reqOptions, onClientResponse);
     // setHeader after construction is ~6 µs cheaper than a `headers` option (Node 20).
-    if (!arrayHeaders) tracer.inject(span.context(), req, setRequestHeader);
+    if (!arrayHeaders) tracer.injectSpan(span, req, setRequestHeader);
   } catch (err) {
     // http.request throws synchronously for e.g. an invalid header: end the span, re-throw.
     span.recordError(err);

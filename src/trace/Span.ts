@@ -235,7 +235,8 @@ export class Span implements FinishedSpan {
   context(): SpanContext {
     const root = this._localRoot;
     const res = this._owner.resource;
-    const sw8: Sw8Data = {
+    const ctx = this._contextWithoutSw8();
+    ctx.sw8 = {
       traceId: root.remoteParentContext?.sw8?.traceId ?? this.traceId,
       segmentId: root.spanId,
       spanId: this.segmentSpanIndex,
@@ -244,6 +245,15 @@ export class Span implements FinishedSpan {
       endpoint: root.name,
       targetAddress: formatPeer(this.peer),
     };
+    return ctx;
+  }
+
+  /**
+   * {@link Span.context} without the SkyWalking data: what every format but `sw8` injects
+   * (see `Tracer.injectSpan`), one object less per injection.
+   * @internal
+   */
+  _contextWithoutSw8(): SpanContext {
     const ctx: SpanContext = {
       traceId: this.traceId,
       spanId: this.spanId,
@@ -251,9 +261,9 @@ export class Span implements FinishedSpan {
       sampled: this.sampled,
       debug: this.debug,
       baggage: this.baggage,
-      sw8,
+      sw8: undefined,
     };
-    const traceState = root.remoteParentContext?.traceState;
+    const traceState = this._localRoot.remoteParentContext?.traceState;
     if (traceState !== undefined) ctx.traceState = traceState;
     return ctx;
   }

@@ -144,6 +144,8 @@ export class Tracer implements SpanOwner {
   readonly exporter: SpanExporter;
   /** The propagator used by {@link Tracer.inject}/{@link Tracer.extract} and the integrations. */
   readonly propagator: Propagator;
+  /** `sw8` is among the injected formats: {@link Tracer.injectSpan} must build the SkyWalking data. */
+  private readonly injectsSw8: boolean;
   /** The sampler deciding new traces. */
   readonly sampler: Sampler;
   /** The library's logger. */
@@ -235,6 +237,7 @@ export class Tracer implements SpanOwner {
       ? { inject: configured, extract: configured }
       : configured ?? backend.defaultPropagation ?? { inject: ['w3c'], extract: ['w3c', 'b3multi', 'b3', 'jaeger', 'sw8'] };
     this.propagation = { inject: [...formats.inject], extract: [...formats.extract] };
+    this.injectsSw8 = this.propagation.inject.includes('sw8');
     this.propagator = createPropagator(this.propagation, { maxBaggageItems: limits.maxBaggageItems, maxBaggageBytes: limits.maxBaggageBytes });
     this.sampler =
       backend.sampler ??
@@ -406,7 +409,7 @@ export class Tracer implements SpanOwner {
    */
   createExitSpan(operationName: string, peer: string | Peer, inject: (key: string, value: string) => void, options?: Omit<SpanOptions, 'kind' | 'peer'>): Span {
     const span = this.startSpan(operationName, { ...options, kind: 'exit', peer });
-    this.inject(span.context(), inject, callSetter);
+    this.injectSpan(span, inject, callSetter);
     return span;
   }
 
@@ -438,6 +441,25 @@ export class Tracer implements SpanOwner {
       this.propagator.inject(context, carrier, setter ?? (headerSetter as unknown as CarrierSetter<C>));
     } catch {
       /* a hostile carrier must not break the request */
+    }
+  }
+
+  /**
+   * Write `span`'s context into `carrier` in every configured propagation format, as
+   * `inject(span.context(), carrier, setter)` does, but without building the SkyWalking data
+   * when `sw8` is not among the formats injected. The integrations use it. Never throws.
+   *
+   * @example
+   * ```ts
+   * const exit = tracer.createLocalSpan('publish');
+   * tracer.injectSpan(exit, message.headers);
+   * ```
+   */
+  injectSpan<C>(span: Span, carrier: C, setter?: CarrierSetter<C>): void {
+    try {
+      this.inject(this.injectsSw8 ? span.context() : span._contextWithoutSw8(), carrier, setter);
+    } catch {
+      /* a hostile span or carrier must not break the request */
     }
   }
 

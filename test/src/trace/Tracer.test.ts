@@ -7,6 +7,31 @@ function tracer(extra: Record<string, unknown> = {}): Tracer {
 describe('Tracer', () => {
   afterEach(() => jest.restoreAllMocks());
 
+  it('injectSpan writes exactly what inject(span.context()) writes, for every format set (sw8 data only built when sw8 is injected)', () => {
+    const formats = [undefined, ['w3c'], ['b3', 'b3multi', 'jaeger'], ['sw8'], ['w3c', 'sw8', 'jaeger']];
+    for (const propagation of formats) {
+      const t = tracer(propagation ? { propagation } : {});
+      const parent: SpanContext = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', sampled: true, baggage: { user: 'ann' }, traceState: 'vendor=x', isRemote: true };
+      const entry = t.startSpan('GET /in', { kind: 'entry', parent });
+      const exit = t.startSpan('GET /out', { kind: 'exit', parent: entry, peer: '10.0.0.9:8080' });
+      const viaContext: Record<string, string> = {};
+      const viaSpan: Record<string, string> = {};
+      t.inject(exit.context(), viaContext);
+      t.injectSpan(exit, viaSpan);
+      expect(viaSpan).toEqual(viaContext);
+      expect(Object.keys(viaSpan).length).toBeGreaterThan(0);
+      if (propagation?.includes('sw8')) expect(viaSpan.sw8).toContain(Buffer.from('10.0.0.9:8080').toString('base64'));
+      else expect(viaSpan.sw8).toBeUndefined();
+      if (!propagation || propagation.includes('w3c')) expect(viaSpan.tracestate).toBe('vendor=x');
+      void t.shutdown();
+    }
+    // never throws, whatever it is given
+    const t = tracer();
+    expect(() => t.injectSpan(null as never, {})).not.toThrow();
+    expect(() => t.injectSpan(t.startSpan('x'), null as never)).not.toThrow();
+    void t.shutdown();
+  });
+
   it('makes children of the active span and roots without one', async () => {
     const t = tracer();
     const root = t.startSpan('root', { kind: 'entry' });
