@@ -202,16 +202,20 @@ export function addRpcServerTracing(serviceName: string, options?: RpcTracingOpt
     const tracer = explicit ?? getTracer();
     const info = methodInfo(methodDescriptor.path);
     let span: Span | undefined;
+    // With a single request message (unary, server streaming) grpc-js calls the handler from
+    // the half-close step: only that step needs the span's context. A client/bidi streaming
+    // handler starts at the metadata and gets its messages as events: every step needs it.
+    const requestStream = methodDescriptor.requestStream !== false;
     // Plain listener/responder objects (the builders cost two more objects per call); each
     // step runs inside the entry span once it exists, without a closure per step.
     const listener: grpcTypes.ServerListener = {
       onReceiveMetadata(metadata, next) {
         span = startServerSpan(tracer, call, info, serviceName, metadata);
-        if (span) runWithSpan(span, next, metadata);
+        if (span && requestStream) runWithSpan(span, next, metadata);
         else next(metadata);
       },
       onReceiveMessage(message, next) {
-        if (span) runWithSpan(span, next, message);
+        if (span && requestStream) runWithSpan(span, next, message);
         else next(message);
       },
       onReceiveHalfClose(next) {

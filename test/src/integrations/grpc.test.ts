@@ -25,6 +25,8 @@ describe('gRPC integration', () => {
   let server: grpc.Server;
   let client: EchoClient;
   const seen: Array<{ method: string; custom: unknown; activeTrace: string | undefined }> = [];
+  /** The active trace in the streaming handlers' message listeners. */
+  const inData: Array<string | undefined> = [];
 
   beforeAll(async () => {
     server = new grpc.Server(addRpcServerTracing('echo', { tracer: serverTracer }).options);
@@ -46,12 +48,18 @@ describe('gRPC integration', () => {
       ClientStream: (call: grpc.ServerReadableStream<Msg, Msg>, cb: grpc.sendUnaryData<Msg>) => {
         note('ClientStream', call.metadata);
         const parts: string[] = [];
-        call.on('data', (m: Msg) => parts.push(m.text));
+        call.on('data', (m: Msg) => {
+          inData.push(currentSpan()?.traceId);
+          parts.push(m.text);
+        });
         call.on('end', () => cb(null, { text: parts.join('') }));
       },
       Bidi: (call: grpc.ServerDuplexStream<Msg, Msg>) => {
         note('Bidi', call.metadata);
-        call.on('data', (m: Msg) => call.write({ text: m.text.toUpperCase() }));
+        call.on('data', (m: Msg) => {
+          inData.push(currentSpan()?.traceId);
+          call.write({ text: m.text.toUpperCase() });
+        });
         call.on('end', () => call.end());
       },
     });
@@ -124,6 +132,8 @@ describe('gRPC integration', () => {
       expect(entry.custom).toBe('kept');
       expect(entry.activeTrace).toBe(root.traceId);
     }
+    // client/bidi streaming: each incoming message is handled inside the server span too
+    expect(inData).toEqual([root.traceId, root.traceId, root.traceId]);
   });
 
   it('a non-OK status marks both sides as errors', async () => {

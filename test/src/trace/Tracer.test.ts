@@ -11,7 +11,7 @@ describe('Tracer', () => {
     const formats = [undefined, ['w3c'], ['b3', 'b3multi', 'jaeger'], ['sw8'], ['w3c', 'sw8', 'jaeger']];
     for (const propagation of formats) {
       const t = tracer(propagation ? { propagation } : {});
-      const parent: SpanContext = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', sampled: true, baggage: { user: 'ann' }, traceState: 'vendor=x', isRemote: true };
+      const parent: SpanContext = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', sampled: true, debug: false, baggage: { user: 'ann' }, traceState: 'vendor=x', isRemote: true };
       const entry = t.startSpan('GET /in', { kind: 'entry', parent });
       const exit = t.startSpan('GET /out', { kind: 'exit', parent: entry, peer: '10.0.0.9:8080' });
       const viaContext: Record<string, string> = {};
