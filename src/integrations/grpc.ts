@@ -1,7 +1,7 @@
 import type * as grpcTypes from '@grpc/grpc-js';
 import { runWithSpan } from '../context/ContextManager';
 import { metadataGetter, metadataSetter } from '../propagation/carriers';
-import { parsePeer, type Span } from '../trace/Span';
+import { parsePeer, withinLength, type Span } from '../trace/Span';
 import { getTracer } from '../trace/globalTracer';
 import type { Tracer } from '../trace/Tracer';
 import type { Peer } from '../api/types';
@@ -91,6 +91,11 @@ function recordGrpcStatus(span: Span, code: number, details: string | undefined)
   if (code !== 0) span.setStatus('error', details || `gRPC status ${code}`);
 }
 
+/** The tags of every gRPC server span (taken as one object: see `Span._adoptTags`). */
+const RPC_TAGS: readonly string[] = ['rpc.system', 'rpc.service', 'rpc.method'];
+/** The tags of a gRPC client span of a named service. */
+const RPC_CLIENT_TAGS: readonly string[] = ['rpc.system', 'rpc.service', 'rpc.method', 'peer.service'];
+
 /**
  * Start the entry span of an incoming call from its metadata (continuing the caller's trace
  * when the metadata carries one). Returns `undefined` when anything fails (the call then goes
@@ -114,9 +119,14 @@ function startServerSpan(
       peer: peer && peer !== 'unknown' ? peer.replace(/^ipv[46]:/, '') : undefined,
     });
     if (span.isRecording()) {
-      span.setTag('rpc.system', 'grpc');
-      span.setTag('rpc.service', info.service || serviceName);
-      span.setTag('rpc.method', info.method);
+      if (tracer._canAdoptTags(RPC_TAGS)) {
+        const max = tracer.maxAttributeValueLength;
+        span._adoptTags({ 'rpc.system': 'grpc', 'rpc.service': withinLength(info.service || serviceName, max), 'rpc.method': withinLength(info.method, max) }, RPC_TAGS.length);
+      } else {
+        span.setTag('rpc.system', 'grpc');
+        span.setTag('rpc.service', info.service || serviceName);
+        span.setTag('rpc.method', info.method);
+      }
     }
     return span;
   } catch {
@@ -153,10 +163,18 @@ export function addRpcClientTracing(serviceName: string, options?: RpcTracingOpt
     const info = methodInfo(callOptions.method_definition.path);
     const span = tracer.startSpan(info.name, { kind: 'exit', layer: 'rpc', component: 'grpc', peer });
     if (span.isRecording()) {
-      span.setTag('rpc.system', 'grpc');
-      span.setTag('rpc.service', info.service);
-      span.setTag('rpc.method', info.method);
-      if (serviceName) span.setTag('peer.service', serviceName);
+      if (serviceName && tracer._canAdoptTags(RPC_CLIENT_TAGS)) {
+        const max = tracer.maxAttributeValueLength;
+        span._adoptTags(
+          { 'rpc.system': 'grpc', 'rpc.service': withinLength(info.service, max), 'rpc.method': withinLength(info.method, max), 'peer.service': withinLength(serviceName, max) },
+          RPC_CLIENT_TAGS.length,
+        );
+      } else {
+        span.setTag('rpc.system', 'grpc');
+        span.setTag('rpc.service', info.service);
+        span.setTag('rpc.method', info.method);
+        if (serviceName) span.setTag('peer.service', serviceName);
+      }
     }
     const requester: grpcTypes.Requester = {
       start(metadata, listener, next) {

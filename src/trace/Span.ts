@@ -85,6 +85,14 @@ function boundedArray(value: readonly unknown[], maxItems: number, maxLength: nu
   return out as AttributeValue;
 }
 
+/**
+ * `value` cut to `maxLength` characters (the tag value limit), the same string when shorter.
+ * @internal
+ */
+export function withinLength(value: string, maxLength: number): string {
+  return value.length > maxLength ? value.slice(0, maxLength) : value;
+}
+
 let lastPeerHost: string | undefined;
 let lastPeerPort: number | undefined;
 let lastPeerAddress = '';
@@ -296,7 +304,7 @@ export class Span implements FinishedSpan {
       return this;
     }
     if (typeof value === 'string') {
-      attrs[key] = value.length > owner.maxAttributeValueLength ? value.slice(0, owner.maxAttributeValueLength) : value;
+      attrs[key] = withinLength(value, owner.maxAttributeValueLength);
     } else if (typeof value === 'number' || typeof value === 'boolean') {
       attrs[key] = value;
     } else if (Array.isArray(value)) {
@@ -307,6 +315,27 @@ export class Span implements FinishedSpan {
       this.setTag(key, safeString(value));
     }
     return this;
+  }
+
+  /**
+   * Take `tags` as this span's attributes: an object its maker gives up, holding `count` tags
+   * whose keys the tracer lets pass as they are (`Tracer._canAdoptTags`) and whose string
+   * values are already within `limits.maxAttributeValueLength`. Tags set before (the `caller`)
+   * are kept unless `tags` has the same key. A no-op when not recording.
+   *
+   * For the integrations: an object literal with constant keys is built without the
+   * megamorphic keyed store that `setTag`'s `attrs[key] = value` costs for each tag (~300
+   * instructions each, several per traced request).
+   * @internal
+   */
+  _adoptTags(tags: Attributes, count: number): void {
+    if (!this.sampled || this.endTimeUs !== 0) return;
+    if (this._attributeCount !== 0) {
+      const prev = this.attributes;
+      for (const k in prev) if (!Object.prototype.hasOwnProperty.call(tags, k)) (tags as Record<string, AttributeValue>)[k] = prev[k]!;
+    }
+    (this as { attributes: Attributes }).attributes = tags;
+    this._attributeCount += count;
   }
 
   /**

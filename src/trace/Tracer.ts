@@ -144,6 +144,8 @@ export class Tracer implements SpanOwner {
   readonly exporter: SpanExporter;
   /** The propagator used by {@link Tracer.inject}/{@link Tracer.extract} and the integrations. */
   readonly propagator: Propagator;
+  /** Per key list of the integrations: may spans take those tags as built? (see {@link Tracer._canAdoptTags}) */
+  private readonly adoptableTags = new Map<readonly string[], boolean>();
   /** `sw8` is among the injected formats: {@link Tracer.injectSpan} must build the SkyWalking data. */
   private readonly injectsSw8: boolean;
   /** The sampler deciding new traces. */
@@ -442,6 +444,21 @@ export class Tracer implements SpanOwner {
     } catch {
       /* a hostile carrier must not break the request */
     }
+  }
+
+  /**
+   * True when spans may take tags with these keys as built (see `Span._adoptTags`): none of
+   * them is redacted and the tag limit leaves room for them all plus 4 more. Decided once
+   * per key list (the integrations pass module constants).
+   * @internal
+   */
+  _canAdoptTags(keys: readonly string[]): boolean {
+    let ok = this.adoptableTags.get(keys);
+    if (ok === undefined) {
+      ok = keys.length + 4 <= this.maxAttributes && keys.every((k) => !this.redactedKeys.has(k));
+      this.adoptableTags.set(keys, ok);
+    }
+    return ok;
   }
 
   /**

@@ -147,3 +147,30 @@ describe('gRPC integration', () => {
     expect(c.attributes['rpc.grpc.status_code']).toBe(grpc.status.FAILED_PRECONDITION);
   });
 });
+
+describe('gRPC integration: span tags and the configured limits', () => {
+  it('honours redact and the tag limits on both sides (and tags fully without them)', async () => {
+    const configs: Array<Record<string, unknown>> = [{}, { redact: ['rpc.method', 'peer.service'] }, { limits: { maxAttributes: 2 } }, { limits: { maxAttributeValueLength: 4 } }];
+    const seen: Array<{ server: FinishedSpan; client: FinishedSpan }> = [];
+    for (const extra of configs) {
+      const t = createTracer({ serviceName: 'echo', backend: 'memory', recordCaller: false, ...extra });
+      const server = new grpc.Server(addRpcServerTracing('echo', { tracer: t }).options);
+      server.addService(Echo.service, { Unary: (call: grpc.ServerUnaryCall<Msg, Msg>, cb: grpc.sendUnaryData<Msg>) => cb(null, { text: call.request.text }) });
+      const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+      const client = new Echo(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), addRpcClientTracing('echo-svc', { tracer: t }).options) as unknown as EchoClient;
+      await new Promise<Msg>((res, rej) => client.Unary({ text: 'x' }, new grpc.Metadata(), (e, r) => (e ? rej(e) : res(r))));
+      const spans = await spansOf(t);
+      seen.push({ server: spans.find((s) => s.kind === 'entry')!, client: spans.find((s) => s.kind === 'exit')! });
+      client.close();
+      await new Promise<void>((r) => server.tryShutdown(() => r()));
+      await t.shutdown();
+    }
+    const [plain, redacted, few, short] = seen;
+    expect(plain!.server.attributes).toEqual({ 'rpc.system': 'grpc', 'rpc.service': 'test.echo.Echo', 'rpc.method': 'Unary', 'rpc.grpc.status_code': 0 });
+    expect(plain!.client.attributes).toEqual({ 'rpc.system': 'grpc', 'rpc.service': 'test.echo.Echo', 'rpc.method': 'Unary', 'peer.service': 'echo-svc', 'rpc.grpc.status_code': 0 });
+    for (const sp of [redacted!.server, redacted!.client]) expect(sp.attributes['rpc.method']).toBe('[REDACTED]');
+    expect(redacted!.client.attributes['peer.service']).toBe('[REDACTED]');
+    for (const sp of [few!.server, few!.client]) expect(Object.keys(sp.attributes)).toHaveLength(2);
+    for (const sp of [short!.server, short!.client]) expect(sp.attributes['rpc.service']).toBe('test');
+  });
+});

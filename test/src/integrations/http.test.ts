@@ -317,6 +317,62 @@ describe('HTTP integration', () => {
     await caller.shutdown();
   });
 
+  it('server and client span tags honour redact, the tag limit and the value length limit; the caller tag is kept', async () => {
+    const cases: Array<{ config: Record<string, unknown>; check: (server: FinishedSpan, client: FinishedSpan) => void }> = [
+      {
+        // the usual case: all tags, the caller of the exit span kept beside them
+        config: { recordCaller: true },
+        check: (server, client) => {
+          expect(server.attributes).toMatchObject({ 'http.request.method': 'GET', 'url.path': '/orders', 'server.port': expect.any(Number), 'client.address': '127.0.0.1', 'http.response.status_code': 200 });
+          expect(client.attributes).toMatchObject({ 'http.request.method': 'GET', 'server.address': '127.0.0.1', 'http.response.status_code': 200 });
+          expect(String(client.attributes.caller)).toContain('http.test.ts');
+          expect(server.attributes.caller).toBeUndefined(); // started from node:http's frames
+        },
+      },
+      {
+        config: { redact: ['url.full', 'client.address', 'server.address'] },
+        check: (server, client) => {
+          for (const sp of [server, client]) {
+            expect(sp.attributes['url.full']).toBe('[REDACTED]');
+            expect(sp.attributes['server.address']).toBe('[REDACTED]');
+          }
+          expect(server.attributes['client.address']).toBe('[REDACTED]');
+          expect(server.attributes['url.path']).toBe('/orders');
+        },
+      },
+      {
+        config: { limits: { maxAttributes: 3 } },
+        check: (server, client) => {
+          expect(Object.keys(server.attributes)).toHaveLength(3);
+          expect(Object.keys(client.attributes)).toHaveLength(3);
+        },
+      },
+      {
+        config: { limits: { maxAttributeValueLength: 12 } },
+        check: (server, client) => {
+          for (const sp of [server, client]) expect(sp.attributes['url.full']).toBe('http://127.0');
+          expect(server.attributes['url.path']).toBe('/orders');
+        },
+      },
+    ];
+    for (const { config, check } of cases) {
+      const t2 = tracer(config);
+      const srv = http.createServer(traceHttpHandler((_req, res) => void res.end('ok'), { tracer: t2 }));
+      const b = await listen(srv);
+      await new Promise<void>((resolve, reject) => {
+        const req = tracedRequest(`${b}/orders`, {}, (res) => { res.resume(); res.on('end', resolve); }, { tracer: t2 });
+        req.on('error', reject);
+        req.end();
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      const spans = await spansOf(t2);
+      check(spans.find((sp) => sp.kind === 'entry')!, spans.find((sp) => sp.kind === 'exit')!);
+      srv.closeAllConnections();
+      await new Promise((r) => srv.close(r));
+      await t2.shutdown();
+    }
+  });
+
   it('addHttpTracing: server side extracts, client side injects into the headers object', async () => {
     const a = tracer({ serviceName: 'a' });
     const headers: Record<string, string> = {};
