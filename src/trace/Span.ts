@@ -71,6 +71,10 @@ export function formatPeer(peer: Peer | undefined): string {
   lastPeerAddress = address;
   return address;
 }
+let lastPeerHost: string | undefined;
+let lastPeerPort: number | undefined;
+let lastPeerAddress = '';
+
 /**
  * An array attribute value within the limits: at most `maxItems` items, strings cut to
  * `maxLength`. Kept out of {@link Span.setTag}: a closure there over its locals would make
@@ -92,10 +96,6 @@ function boundedArray(value: readonly unknown[], maxItems: number, maxLength: nu
 export function withinLength(value: string, maxLength: number): string {
   return value.length > maxLength ? value.slice(0, maxLength) : value;
 }
-
-let lastPeerHost: string | undefined;
-let lastPeerPort: number | undefined;
-let lastPeerAddress = '';
 
 /**
  * One unit of work in a trace. Created by a `Tracer` (`startSpan`, `createEntrySpan`,
