@@ -31,17 +31,17 @@ type HeaderBag = http.IncomingHttpHeaders | http.OutgoingHttpHeaders | Record<st
 export function sanitizeUrl(raw: string, tracer: Tracer): string {
   // Nothing to strip without credentials or a query: skip the URL parse (the common case).
   if (raw.indexOf('@') < 0 && raw.indexOf('?') < 0) return raw;
-  const redacted = tracer.redactedKeys;
+
   try {
     const base = raw.startsWith('/') ? 'http://x' : undefined;
     const u = new URL(raw, base);
     u.username = '';
     u.password = '';
-    for (const key of [...u.searchParams.keys()]) if (redacted.has(key.toLowerCase())) u.searchParams.set(key, REDACTED);
+    for (const key of [...u.searchParams.keys()]) if (tracer.isRedacted(key)) u.searchParams.set(key, REDACTED);
     const s = u.toString();
     return base ? s.slice(base.length) : s;
   } catch {
-    return raw.replace(/([?&])([^=&#]+)=([^&#]*)/g, (m, sep: string, k: string) => (redacted.has(k.toLowerCase()) ? `${sep}${k}=${REDACTED}` : m));
+    return raw.replace(/([?&])([^=&#]+)=([^&#]*)/g, (m, sep: string, k: string) => (tracer.isRedacted(k) ? `${sep}${k}=${REDACTED}` : m));
   }
 }
 

@@ -27,8 +27,8 @@ export interface SpanOwner {
   readonly maxAttributes: number;
   readonly maxAttributeValueLength: number;
   readonly maxEvents: number;
-  /** Lower-case attribute keys whose values are replaced by `[REDACTED]`. */
-  readonly redactedKeys: ReadonlySet<string>;
+  /** True when values under this key are replaced by `[REDACTED]` (case-insensitive; see `Tracer.isRedacted`). */
+  isRedacted(key: string): boolean;
 }
 
 const EMPTY_EVENTS: readonly SpanEvent[] = Object.freeze([]) as readonly SpanEvent[];
@@ -299,7 +299,7 @@ export class Span implements FinishedSpan {
       if (exact >= owner.maxAttributes) return this;
     }
     this._attributeCount++;
-    if (owner.redactedKeys.has(key)) {
+    if (owner.isRedacted(key)) {
       attrs[key] = REDACTED;
       return this;
     }
@@ -405,7 +405,7 @@ export class Span implements FinishedSpan {
         if (n++ >= owner.maxAttributes) break;
         const v = attributes[key];
         if (v === undefined || v === null) continue;
-        fields[key] = owner.redactedKeys.has(key)
+        fields[key] = owner.isRedacted(key)
           ? REDACTED
           : typeof v === 'string' && v.length > owner.maxAttributeValueLength
             ? v.slice(0, owner.maxAttributeValueLength)

@@ -76,6 +76,26 @@ const SECRET_KEYS = [
 /** Header and query-parameter names never recorded by default (lower-case). */
 export const DEFAULT_REDACTED_NAMES: readonly string[] = Object.freeze(SECRET_KEYS.slice());
 
+/** Distinct keys whose {@link Tracer.isRedacted} decision is kept (then the cache starts over). */
+const SECRET_DECISIONS_MAX = 1024;
+
+/**
+ * `lower` (a lower-cased key) is a secret name of `names`, or its last `.`-separated part is
+ * one, or that part ends in one after `-` or `_` (`x-auth-token`, `db_password`).
+ */
+function matchesSecretName(lower: string, names: ReadonlySet<string>): boolean {
+  if (names.has(lower)) return true;
+  const last = lower.slice(lower.lastIndexOf('.') + 1);
+  if (names.has(last)) return true;
+  for (const name of names) {
+    if (last.length > name.length && last.endsWith(name)) {
+      const sep = last.charCodeAt(last.length - name.length - 1);
+      if (sep === 0x2d /* - */ || sep === 0x5f /* _ */) return true;
+    }
+  }
+  return false;
+}
+
 function firstIPv4(): string {
   try {
     for (const list of Object.values(networkInterfaces())) {
@@ -160,8 +180,10 @@ export class Tracer implements SpanOwner {
   readonly maxAttributeValueLength: number;
   /** @internal */
   readonly maxEvents: number;
-  /** @internal lower-case keys whose values are redacted. */
+  /** @internal lower-case keys whose values are redacted (see {@link Tracer.isRedacted}). */
   readonly redactedKeys: ReadonlySet<string>;
+  /** Decisions of {@link Tracer.isRedacted} per key as given (bounded: cleared at {@link SECRET_DECISIONS_MAX}). */
+  private readonly secretDecisions = new Map<string, boolean>();
   private readonly processor: BatchSpanProcessor;
   /**
    * The exporter discards everything (backend `noop`, or tracing disabled): finished spans are
@@ -447,6 +469,35 @@ export class Tracer implements SpanOwner {
   }
 
   /**
+   * True when values recorded under `key` (a tag, event field, header or query parameter
+   * name) are replaced by `[REDACTED]`: when the key, compared without regard to case, is a
+   * secret name — the defaults ({@link DEFAULT_REDACTED_NAMES}: `authorization`, `cookie`,
+   * `password`, `token`…) or one on the `redact` list — or ends in one after a `.`, `-` or
+   * `_` (`db.password`, `X-Auth-Token`, `http.request.header.cookie`, `user_api_key`).
+   * Decided once per distinct key. Never throws.
+   *
+   * @example
+   * ```ts
+   * tracer.isRedacted('Authorization'); // true
+   * tracer.isRedacted('db.password'); // true
+   * tracer.isRedacted('http.request.method'); // false
+   * ```
+   */
+  isRedacted(key: string): boolean {
+    const known = this.secretDecisions.get(key);
+    if (known !== undefined) return known;
+    let secret = false;
+    try {
+      secret = matchesSecretName(String(key).toLowerCase(), this.redactedKeys);
+    } catch {
+      secret = true; // a key that cannot even be read as a string: keep its value out
+    }
+    if (this.secretDecisions.size >= SECRET_DECISIONS_MAX) this.secretDecisions.clear();
+    this.secretDecisions.set(key, secret);
+    return secret;
+  }
+
+  /**
    * True when spans may take tags with these keys as built (see `Span._adoptTags`): none of
    * them is redacted and the tag limit leaves room for them all plus 4 more. Decided once
    * per key list (the integrations pass module constants).
@@ -455,7 +506,7 @@ export class Tracer implements SpanOwner {
   _canAdoptTags(keys: readonly string[]): boolean {
     let ok = this.adoptableTags.get(keys);
     if (ok === undefined) {
-      ok = keys.length + 4 <= this.maxAttributes && keys.every((k) => !this.redactedKeys.has(k));
+      ok = keys.length + 4 <= this.maxAttributes && keys.every((k) => !this.isRedacted(k));
       this.adoptableTags.set(keys, ok);
     }
     return ok;

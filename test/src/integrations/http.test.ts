@@ -402,6 +402,8 @@ describe('HTTP integration', () => {
   it('sanitizeUrl strips credentials and secret query values', () => {
     expect(sanitizeUrl('http://user:pw@h:1/p?token=abc&id=1', t)).toBe('http://h:1/p?token=%5BREDACTED%5D&id=1');
     expect(sanitizeUrl('/p?password=x', t)).toBe('/p?password=%5BREDACTED%5D');
+    // query names match secrets in any case and by their last part, as tag keys do
+    expect(sanitizeUrl('/p?Access_Token=a&X-Auth-Token=b&PASSWORD=c&id=1', t)).toBe('/p?Access_Token=%5BREDACTED%5D&X-Auth-Token=%5BREDACTED%5D&PASSWORD=%5BREDACTED%5D&id=1');
   });
 });
 

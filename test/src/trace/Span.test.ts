@@ -142,6 +142,25 @@ describe('Span', () => {
     void t.shutdown();
   });
 
+  it('secret names match in any case and as the last part of a longer key', () => {
+    const t = tracer({ redact: ['X-Session'] });
+    const s = t.startSpan('op');
+    const secret = ['Authorization', 'COOKIE', 'Set-Cookie', 'db.password', 'X-Auth-Token', 'user_api_key', 'app.X-Session', 'http.request.header.Proxy-Authorization', 'client.secret'];
+    const plain = ['http.request.method', 'url.full', 'total_tokens', 'gen_ai.usage.input_tokens', 'token.type', 'passwords', 'setcookie', 'x_session'];
+    for (const k of [...secret, ...plain]) s.setTag(k, `value of ${k}`);
+    s.addEvent('login', { Password: 'hunter2', 'user.Token': 't0k', user: 'bob' });
+    for (const k of secret) expect([k, s.attributes[k]]).toEqual([k, '[REDACTED]']);
+    for (const k of plain) expect(s.attributes[k]).toBe(`value of ${k}`);
+    expect(s.events[0].attributes).toEqual({ Password: '[REDACTED]', 'user.Token': '[REDACTED]', user: 'bob' });
+    for (const k of secret) expect(t.isRedacted(k)).toBe(true);
+    for (const k of plain) expect(t.isRedacted(k)).toBe(false);
+    // the decision is cached per key; many distinct keys keep the cache bounded and correct
+    for (let i = 0; i < 3000; i++) t.isRedacted(`k${i}`);
+    expect(t.isRedacted('Authorization')).toBe(true);
+    expect(t.isRedacted(7 as never)).toBe(false);
+    void t.shutdown();
+  });
+
   it('a sampled-out span records nothing but still carries its context', () => {
     const t = tracer({ sampler: { type: 'const', param: 0 } });
     const s = t.startSpan('op');
