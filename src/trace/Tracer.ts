@@ -30,7 +30,7 @@ import { headerGetter, headerSetter } from '../propagation/carriers';
 import { createPropagator } from '../propagation/createPropagator';
 import { createSampler } from '../sampling/createSampler';
 import { newSpanId, newTraceId } from './ids';
-import { Span, type SpanOwner } from './Span';
+import { REDACTED, Span, type SpanOwner } from './Span';
 
 /** Package version, reported as the SDK version. */
 export const VERSION = '0.1.0';
@@ -218,19 +218,6 @@ export class Tracer implements SpanOwner {
     this.logger = this.config.logger ?? defaultLogger;
     this.disabled = this.config.disabled === true;
     const res = this.config;
-    const host = hostname();
-    this.resource = Object.freeze({
-      serviceName: res.serviceName,
-      serviceInstance: res.serviceInstance ?? `${process.pid}@${host}`,
-      hostname: host,
-      ip: firstIPv4(),
-      sdkVersion: `traceandtrace-node-${VERSION}`,
-      attributes: Object.freeze({ ...(res.tags ?? {}) }),
-    });
-    const limits = res.limits;
-    this.maxAttributes = limits.maxAttributes;
-    this.maxAttributeValueLength = limits.maxAttributeValueLength;
-    this.maxEvents = limits.maxEvents;
     const redacted = new Set<string>(SECRET_KEYS);
     for (const name of res.redact ?? []) redacted.add(name.toLowerCase());
     for (const name of [...redacted]) {
@@ -238,6 +225,21 @@ export class Tracer implements SpanOwner {
       redacted.add(`http.response.header.${name}`);
     }
     this.redactedKeys = redacted;
+    // Process tags go out with every span: a secret among them is redacted like a span tag's.
+    const processTags = Object.fromEntries(Object.entries(res.tags ?? {}).map(([k, v]) => [k, this.isRedacted(k) ? REDACTED : v]));
+    const host = hostname();
+    this.resource = Object.freeze({
+      serviceName: res.serviceName,
+      serviceInstance: res.serviceInstance ?? `${process.pid}@${host}`,
+      hostname: host,
+      ip: firstIPv4(),
+      sdkVersion: `traceandtrace-node-${VERSION}`,
+      attributes: Object.freeze(processTags),
+    });
+    const limits = res.limits;
+    this.maxAttributes = limits.maxAttributes;
+    this.maxAttributeValueLength = limits.maxAttributeValueLength;
+    this.maxEvents = limits.maxEvents;
     this.recordCaller = res.recordCaller !== false;
     this.logSpans = res.reporter.logSpans === true;
 

@@ -32,6 +32,13 @@ describe('Tracer', () => {
     void t.shutdown();
   });
 
+  it('process tags: kept as given, a secret among them redacted like a span tag', () => {
+    const t = tracer({ tags: { region: 'eu', 'db.password': 'hunter2', Authorization: 'Basic x', __proto__: 'p' } as Record<string, string> });
+    expect(t.resource.attributes).toEqual({ region: 'eu', 'db.password': '[REDACTED]', Authorization: '[REDACTED]' });
+    expect(JSON.stringify(t.resource)).not.toContain('hunter2');
+    void t.shutdown();
+  });
+
   it('makes children of the active span and roots without one', async () => {
     const t = tracer();
     const root = t.startSpan('root', { kind: 'entry' });
