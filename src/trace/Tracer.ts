@@ -182,6 +182,8 @@ export class Tracer implements SpanOwner {
   readonly maxEvents: number;
   /** @internal lower-case keys whose values are redacted (see {@link Tracer.isRedacted}). */
   readonly redactedKeys: ReadonlySet<string>;
+  /** @internal `isRedacted('caller')`, decided once (spans set `caller` first, see `Span._setCaller`). */
+  readonly redactsCaller: boolean;
   /** Decisions of {@link Tracer.isRedacted} per key as given (bounded: cleared at {@link SECRET_DECISIONS_MAX}). */
   private readonly secretDecisions = new Map<string, boolean>();
   private readonly processor: BatchSpanProcessor;
@@ -225,6 +227,7 @@ export class Tracer implements SpanOwner {
       redacted.add(`http.response.header.${name}`);
     }
     this.redactedKeys = redacted;
+    this.redactsCaller = this.isRedacted('caller');
     // Process tags go out with every span: a secret among them is redacted like a span tag's.
     const processTags = Object.fromEntries(Object.entries(res.tags ?? {}).map(([k, v]) => [k, this.isRedacted(k) ? REDACTED : v]));
     const host = hostname();
@@ -326,7 +329,7 @@ export class Tracer implements SpanOwner {
       if (options?.attributes !== undefined) span.setAttributes(options.attributes);
       if (this.recordCaller) {
         const caller = this.callerFor(kind, name);
-        if (caller !== null) span.setTag('caller', caller);
+        if (caller !== null) span._setCaller(caller);
       }
     } else if (options?.peer !== undefined) {
       span.setPeer(options.peer); // needed by sw8's target address even when not recorded

@@ -190,6 +190,26 @@ describe('Span', () => {
     await off.shutdown();
   });
 
+  it('the caller tag obeys the redact list, the value length limit and comes after attributes given at start', () => {
+    function makeSpans(t: ReturnType<typeof createTracer>): ReturnType<typeof t.startSpan>[] {
+      return [t.startSpan('a'), t.startSpan('b', { attributes: { first: 1 } })];
+    }
+    const redacting = createTracer({ serviceName: 'svc', backend: 'memory', redact: ['caller'] });
+    for (const sp of makeSpans(redacting)) expect(sp.attributes.caller).toBe('[REDACTED]');
+    const short = createTracer({ serviceName: 'svc', backend: 'memory', limits: { maxAttributeValueLength: 6 } });
+    const [a, b] = makeSpans(short);
+    expect(String(a!.attributes.caller)).toHaveLength(6);
+    expect(Object.keys(b!.attributes)).toEqual(['first', 'caller']);
+    expect(String(b!.attributes.caller)).toHaveLength(6);
+    const plain = createTracer({ serviceName: 'svc', backend: 'memory' });
+    const [c] = makeSpans(plain);
+    c!.setTag('caller', 'overwritten').setTag('x', 1);
+    expect(c!.attributes).toEqual({ caller: 'overwritten', x: 1 });
+    const unsampled = createTracer({ serviceName: 'svc', backend: 'memory', sampler: { type: 'const', param: 0 } });
+    expect(makeSpans(unsampled)[0]!.attributes).toEqual({});
+    for (const t of [redacting, short, plain, unsampled]) void t.shutdown();
+  });
+
   it('records the caller per span kind: an entry and an exit span of the same name each get their own', async () => {
     const t = createTracer({ serviceName: 'proxy', backend: 'memory' });
     function callUpstream(): void {
