@@ -127,7 +127,6 @@ export class Span implements FinishedSpan {
   readonly traceId: string;
   readonly spanId: string;
   readonly parentSpanId: string | undefined;
-  readonly remoteParent: boolean;
   readonly sampled: boolean;
   readonly debug: boolean;
   readonly startTimeUs: number;
@@ -152,8 +151,6 @@ export class Span implements FinishedSpan {
   _nextIndex = 1;
   /** @internal attributes set, overwrites included (an upper bound; see {@link Span.setTag}). */
   private _attributeCount = 0;
-  /** @internal the function `startActiveSpan` runs in this span's context (cleared once called). */
-  _activeFn: ((span: Span) => unknown) | undefined = undefined;
 
   /** @internal use the Tracer's factory methods. */
   constructor(
@@ -181,7 +178,6 @@ export class Span implements FinishedSpan {
     this.debug = debug;
     this.baggage = baggage ?? NO_BAGGAGE;
     this.remoteParentContext = remoteParentContext;
-    this.remoteParent = remoteParentContext !== undefined;
     this.layer = layer;
     this.peer = undefined;
     this.component = undefined;
@@ -197,6 +193,11 @@ export class Span implements FinishedSpan {
       this.segmentParentIndex = -1;
     }
     this.startTimeUs = startTimeUs ?? nowUs();
+  }
+
+  /** True when the parent came from another process (extracted), false for a local parent or a root. */
+  get remoteParent(): boolean {
+    return this.remoteParentContext !== undefined;
   }
 
   /** Span id of this trace's first span in this process. */

@@ -385,8 +385,7 @@ export class Tracer implements SpanOwner {
     const fn = (typeof a === 'function' ? a : b) as (span: Span) => T;
     const options = typeof a === 'function' ? undefined : a;
     const span = this.startSpan(name, options);
-    span._activeFn = fn as (span: Span) => unknown;
-    return runWithSpan(span, runActive, span) as T;
+    return runWithSpan(span, runActive, span, fn as (span: Span) => unknown) as T;
   }
 
   /**
@@ -659,9 +658,7 @@ function endOnReject(this: Span, err: unknown): never {
  * Body of {@link Tracer.startActiveSpan}, run inside the span's context: call the user's
  * function, end the span when it returns (or its promise settles), record a throw/rejection.
  */
-function runActive(span: Span): unknown {
-  const fn = span._activeFn!;
-  span._activeFn = undefined;
+function runActive(span: Span, fn: (span: Span) => unknown): unknown {
   let result: unknown;
   try {
     result = fn(span);
