@@ -523,8 +523,8 @@ export class Tracer implements SpanOwner {
    *
    * @example
    * ```ts
-   * const exit = tracer.createLocalSpan('publish');
-   * tracer.injectSpan(exit, message.headers);
+   * const publish = tracer.startSpan('orders publish', { kind: 'producer' });
+   * tracer.injectSpan(publish, message.headers);
    * ```
    */
   injectSpan<C>(span: Span, carrier: C, setter?: CarrierSetter<C>): void {
