@@ -1,7 +1,7 @@
 import type * as grpcTypes from '@grpc/grpc-js';
 import { runWithSpan } from '../context/ContextManager';
 import { metadataGetter, metadataSetter } from '../propagation/carriers';
-import { parsePeer, withinLength, type Span } from '../trace/Span';
+import { parsePeer, type Span } from '../trace/Span';
 import { getTracer } from '../trace/globalTracer';
 import type { Tracer } from '../trace/Tracer';
 import type { Peer } from '../api/types';
@@ -91,7 +91,7 @@ function recordGrpcStatus(span: Span, code: number, details: string | undefined)
   if (code !== 0) span.setStatus('error', details || `gRPC status ${code}`);
 }
 
-/** The tags of every gRPC server span (taken as one object: see `Span._adoptTags`). */
+/** The tags of every gRPC server span (taken as one object: see `Span._setTagsAsOne`). */
 const RPC_TAGS: readonly string[] = ['rpc.system', 'rpc.service', 'rpc.method'];
 /** The tags of a gRPC client span of a named service. */
 const RPC_CLIENT_TAGS: readonly string[] = ['rpc.system', 'rpc.service', 'rpc.method', 'peer.service'];
@@ -119,14 +119,7 @@ function startServerSpan(
       peer: peer && peer !== 'unknown' ? peer.replace(/^ipv[46]:/, '') : undefined,
     });
     if (span.isRecording()) {
-      if (tracer._canAdoptTags(RPC_TAGS)) {
-        const max = tracer.maxAttributeValueLength;
-        span._adoptTags({ 'rpc.system': 'grpc', 'rpc.service': withinLength(info.service || serviceName, max), 'rpc.method': withinLength(info.method, max) }, RPC_TAGS.length);
-      } else {
-        span.setTag('rpc.system', 'grpc');
-        span.setTag('rpc.service', info.service || serviceName);
-        span.setTag('rpc.method', info.method);
-      }
+      span._setTagsAsOne({ 'rpc.system': 'grpc', 'rpc.service': info.service || serviceName, 'rpc.method': info.method }, RPC_TAGS);
     }
     return span;
   } catch {
@@ -163,18 +156,10 @@ export function addRpcClientTracing(serviceName: string, options?: RpcTracingOpt
     const info = methodInfo(callOptions.method_definition.path);
     const span = tracer.startSpan(info.name, { kind: 'exit', layer: 'rpc', component: 'grpc', peer });
     if (span.isRecording()) {
-      if (serviceName && tracer._canAdoptTags(RPC_CLIENT_TAGS)) {
-        const max = tracer.maxAttributeValueLength;
-        span._adoptTags(
-          { 'rpc.system': 'grpc', 'rpc.service': withinLength(info.service, max), 'rpc.method': withinLength(info.method, max), 'peer.service': withinLength(serviceName, max) },
-          RPC_CLIENT_TAGS.length,
-        );
-      } else {
-        span.setTag('rpc.system', 'grpc');
-        span.setTag('rpc.service', info.service);
-        span.setTag('rpc.method', info.method);
-        if (serviceName) span.setTag('peer.service', serviceName);
-      }
+      span._setTagsAsOne(
+        { 'rpc.system': 'grpc', 'rpc.service': info.service, 'rpc.method': info.method, 'peer.service': serviceName || undefined },
+        RPC_CLIENT_TAGS,
+      );
     }
     const requester: grpcTypes.Requester = {
       start(metadata, listener, next) {

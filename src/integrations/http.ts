@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AttributeValue } from '../api/types';
 import { currentSpan, runWithSpan, withSpan } from '../context/ContextManager';
-import { REDACTED, withinLength, type Span } from '../trace/Span';
+import { REDACTED, type Span } from '../trace/Span';
 import { incomingHeadersGetter } from '../propagation/carriers';
 import { getTracer } from '../trace/globalTracer';
 import type { Tracer } from '../trace/Tracer';
@@ -227,7 +227,7 @@ function onServerClose(this: http.ServerResponse): void {
   finishServerSpan(this, st);
 }
 
-/** The tags every usual server span has (taken as one object: see `Span._adoptTags`). */
+/** The tags every usual server span has (taken as one object: see `Span._setTagsAsOne`). */
 const SERVER_TAGS: readonly string[] = ['http.request.method', 'url.path', 'url.full', 'server.address', 'server.port', 'client.address'];
 /** The tags of every client span of {@link tracedRequest}. */
 const CLIENT_TAGS: readonly string[] = ['http.request.method', 'url.full', 'server.address', 'server.port'];
@@ -261,28 +261,16 @@ function startServerSpan(req: http.IncomingMessage, res: http.ServerResponse, tr
     const full = sanitizeUrl(parts.origin + url, tracer);
     const localPort = socket?.localPort;
     const client = socket?.remoteAddress;
-    if (host && localPort && client && tracer._canAdoptTags(SERVER_TAGS)) {
-      // The usual request: its tags as one object literal (see Span._adoptTags).
-      const max = tracer.maxAttributeValueLength;
-      span._adoptTags(
-        {
-          'http.request.method': withinLength(method, max),
-          'url.path': withinLength(path, max),
-          'url.full': withinLength(full, max),
-          'server.address': withinLength(parts.address, max),
-          'server.port': localPort,
-          'client.address': withinLength(client, max),
-        },
-        SERVER_TAGS.length,
-      );
-    } else {
-      span.setTag('http.request.method', method);
-      span.setTag('url.path', path);
-      span.setTag('url.full', full);
-      if (host) span.setTag('server.address', parts.address);
-      if (localPort) span.setTag('server.port', localPort);
-      if (client) span.setTag('client.address', client);
-    }
+    const tags = {
+      // all present on the usual request: then one object for the span (see Span._setTagsAsOne)
+      'http.request.method': method,
+      'url.path': path,
+      'url.full': full,
+      'server.address': host ? parts.address : undefined,
+      'server.port': localPort || undefined,
+      'client.address': client || undefined,
+    };
+    span._setTagsAsOne(tags, SERVER_TAGS);
     if (q >= 0 && q < url.length - 1) span.setTag('url.query', sanitizeUrl(`/${url.slice(q)}`, tracer).slice(2));
     const ua = incomingHeadersGetter(headers, 'user-agent');
     if (ua) span.setTag('user_agent.original', ua);
@@ -662,23 +650,10 @@ export function tracedRequest(
   const method = upperCaseMethod(requestOptions?.method);
   const span = tracer.startSpan(clientSpanName(t, method), { kind: 'exit', layer: 'http', component: 'http', peer: t.peer });
   if (span.isRecording()) {
-    if (tracer._canAdoptTags(CLIENT_TAGS)) {
-      const max = tracer.maxAttributeValueLength;
-      span._adoptTags(
-        {
-          'http.request.method': withinLength(method, max),
-          'url.full': withinLength(sanitizeUrl(t.href, tracer), max),
-          'server.address': withinLength(t.peer.host, max),
-          'server.port': t.peer.port,
-        },
-        CLIENT_TAGS.length,
-      );
-    } else {
-      span.setTag('http.request.method', method);
-      span.setTag('url.full', sanitizeUrl(t.href, tracer));
-      span.setTag('server.address', t.peer.host);
-      span.setTag('server.port', t.peer.port);
-    }
+    span._setTagsAsOne(
+      { 'http.request.method': method, 'url.full': sanitizeUrl(t.href, tracer), 'server.address': t.peer.host, 'server.port': t.peer.port },
+      CLIENT_TAGS,
+    );
   }
   const request = (t.secure ? https.request : http.request) as (o: http.RequestOptions, cb?: (res: http.IncomingMessage) => void) => http.ClientRequest;
   const rawHeaders = requestOptions?.headers;

@@ -31,6 +31,8 @@ export interface SpanOwner {
   isRedacted(key: string): boolean;
   /** `isRedacted('caller')`, decided once. */
   readonly redactsCaller: boolean;
+  /** May spans take tags with these keys as built? (see {@link Span._setTagsAsOne}) */
+  _canAdoptTags(keys: readonly string[]): boolean;
 }
 
 const EMPTY_EVENTS: readonly SpanEvent[] = Object.freeze([]) as readonly SpanEvent[];
@@ -93,9 +95,8 @@ function boundedArray(value: readonly unknown[], maxItems: number, maxLength: nu
 
 /**
  * `value` cut to `maxLength` characters (the tag value limit), the same string when shorter.
- * @internal
  */
-export function withinLength(value: string, maxLength: number): string {
+function withinLength(value: string, maxLength: number): string {
   return value.length > maxLength ? value.slice(0, maxLength) : value;
 }
 
@@ -323,7 +324,7 @@ export class Span implements FinishedSpan {
   /**
    * Set the `caller` tag, usually the first tag of a new span: then as a plain named store
    * (one map transition), not `setTag`'s generic keyed store, which costs ~300 instructions per
-   * tag (see {@link Span._adoptTags}); otherwise, or when `caller` is on the redact list, as
+   * tag (see {@link Span._setTagsAsOne}); otherwise, or when `caller` is on the redact list, as
    * `setTag` would.
    * @internal
    */
@@ -338,25 +339,44 @@ export class Span implements FinishedSpan {
   }
 
   /**
-   * Take `tags` as this span's attributes: an object its maker gives up, holding `count` tags
-   * whose keys the tracer lets pass as they are (`Tracer._canAdoptTags`) and whose string
-   * values are already within `limits.maxAttributeValueLength`. Tags set before (the `caller`)
-   * are kept unless `tags` has the same key. A no-op when not recording.
+   * Set the tags of an integration's span in one go: `tags` is a fresh object the caller
+   * gives up, with the keys `keys` lists. When the tracer lets those keys pass as they are
+   * (`Tracer._canAdoptTags`: none redacted, room under the tag limit) the object becomes the
+   * span's attributes — string values cut to `limits.maxAttributeValueLength`, tags set
+   * before (the `caller`) kept unless `tags` has the same key; otherwise — or when a value is
+   * `undefined`/`null` (a tag the caller leaves out) — each tag goes through
+   * {@link Span.setTag}, as {@link Span.setAttributes} does. A no-op when not recording.
    *
-   * For the integrations: an object literal with constant keys is built without the
-   * megamorphic keyed store that `setTag`'s `attrs[key] = value` costs for each tag (~300
-   * instructions each, several per traced request).
+   * Why: an object literal with constant keys is built without the megamorphic keyed store
+   * that `setTag`'s `attrs[key] = value` costs for each tag (~300 instructions each, several
+   * per traced request).
    * @internal
    */
-  _adoptTags(tags: Attributes, count: number): void {
+  _setTagsAsOne(tags: Record<string, AttributeValue | undefined>, keys: readonly string[]): void {
     if (!this.sampled || this.endTimeUs !== 0) return;
+    const owner = this._owner;
+    if (!owner._canAdoptTags(keys)) {
+      this.setAttributes(tags);
+      return;
+    }
+    const max = owner.maxAttributeValueLength;
+    const out = tags as Record<string, AttributeValue>;
+    for (const k in out) {
+      const v = out[k];
+      if (v === undefined || v === null) {
+        this.setAttributes(tags);
+        return;
+      }
+      if (typeof v === 'string' && v.length > max) out[k] = v.slice(0, max);
+    }
     if (this._attributeCount !== 0) {
       const prev = this.attributes;
-      for (const k in prev) if (!Object.prototype.hasOwnProperty.call(tags, k)) (tags as Record<string, AttributeValue>)[k] = prev[k]!;
+      for (const k in prev) if (!Object.prototype.hasOwnProperty.call(out, k)) out[k] = prev[k]!;
     }
-    (this as { attributes: Attributes }).attributes = tags;
-    this._attributeCount += count;
+    (this as { attributes: Attributes }).attributes = out;
+    this._attributeCount += keys.length;
   }
+
 
   /**
    * OpenTelemetry-style alias of {@link Span.setTag}.

@@ -502,7 +502,7 @@ export class Tracer implements SpanOwner {
   }
 
   /**
-   * True when spans may take tags with these keys as built (see `Span._adoptTags`): none of
+   * True when spans may take tags with these keys as built (see `Span._setTagsAsOne`): none of
    * them is redacted and the tag limit leaves room for them all plus 4 more. Decided once
    * per key list (the integrations pass module constants).
    * @internal
