@@ -127,6 +127,72 @@ function startServerSpan(
   }
 }
 
+/** The call a client interceptor's `nextCall(options)` returns (grpc-js's `InterceptingCallInterface`). */
+type NextInterceptingCall = ReturnType<grpcTypes.NextCall>;
+
+/** The per-call state of a traced client call, as {@link tracedClientCallClass}'s class holds it. */
+interface TracedClientCall extends grpcTypes.InterceptingCall {
+  onReceiveMetadata(metadata: grpcTypes.Metadata): void;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  onReceiveMessage(message: any): void;
+  onReceiveStatus(status: grpcTypes.StatusObject): void;
+}
+type TracedClientCallClass = new (next: NextInterceptingCall, tracer: Tracer, span: Span) => TracedClientCall;
+const tracedCallClasses = new WeakMap<Grpc, TracedClientCallClass>();
+
+/**
+ * The client call our interceptor returns, made once per `@grpc/grpc-js` module: an
+ * `InterceptingCall` (every method but `start` is grpc-js's own: messages, half-close, cancel
+ * and peer pass straight to the next call) that injects the exit span's context into the
+ * metadata at `start` and listens to the next call itself — it is its own listener, so one
+ * object per call instead of the requester, listener and closures a `Requester` needs (grpc-js
+ * copies a requester's and listener's methods into objects of its own and binds them, ~12
+ * objects per call). The status ends the span, then reaches the caller's listener.
+ */
+function tracedClientCallClass(grpc: Grpc): TracedClientCallClass {
+  let TracedCall = tracedCallClasses.get(grpc);
+  if (TracedCall !== undefined) return TracedCall;
+  TracedCall = class extends grpc.InterceptingCall implements TracedClientCall {
+    private readonly next: NextInterceptingCall;
+    private readonly tracer: Tracer;
+    private readonly span: Span;
+    private listener: Partial<grpcTypes.InterceptingListener> | undefined = undefined;
+
+    constructor(next: NextInterceptingCall, tracer: Tracer, span: Span) {
+      super(next);
+      this.next = next;
+      this.tracer = tracer;
+      this.span = span;
+    }
+
+    override start(metadata: grpcTypes.Metadata, listener?: Partial<grpcTypes.InterceptingListener>): void {
+      this.tracer.injectSpan(this.span, metadata, metadataSetter);
+      this.listener = listener;
+      this.next.start(metadata, this);
+    }
+
+    onReceiveMetadata(metadata: grpcTypes.Metadata): void {
+      this.listener?.onReceiveMetadata?.(metadata);
+    }
+
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    onReceiveMessage(message: any): void {
+      this.listener?.onReceiveMessage?.(message);
+    }
+
+    onReceiveStatus(status: grpcTypes.StatusObject): void {
+      const span = this.span;
+      if (!span.ended) {
+        recordGrpcStatus(span, status.code, status.details);
+        span.end();
+      }
+      this.listener?.onReceiveStatus?.(status);
+    }
+  };
+  tracedCallClasses.set(grpc, TracedCall);
+  return TracedCall;
+}
+
 /**
  * Trace the calls of a `@grpc/grpc-js` client: each call (unary and all three streaming
  * kinds) gets an exit span, child of the active span, whose context is injected into the
@@ -151,6 +217,7 @@ export function addRpcClientTracing(serviceName: string, options?: RpcTracingOpt
   // The peer is the same for every call through this channel: parse it once.
   const parsed = options?.peer ? parsePeer(options.peer) : undefined;
   const peer: Peer = parsed ? (parsed.service === undefined && serviceName ? { ...parsed, service: serviceName } : parsed) : { service: serviceName };
+  const TracedCall = tracedClientCallClass(grpc);
   const interceptor: grpcTypes.Interceptor = (callOptions, nextCall) => {
     const tracer = explicit ?? getTracer();
     const info = methodInfo(callOptions.method_definition.path);
@@ -161,19 +228,7 @@ export function addRpcClientTracing(serviceName: string, options?: RpcTracingOpt
         RPC_CLIENT_TAGS,
       );
     }
-    const requester: grpcTypes.Requester = {
-      start(metadata, listener, next) {
-        tracer.injectSpan(span, metadata, metadataSetter);
-        next(metadata, {
-          onReceiveStatus(status, nextStatus) {
-            recordGrpcStatus(span, status.code, status.details);
-            span.end();
-            nextStatus(status);
-          },
-        });
-      },
-    };
-    return new grpc.InterceptingCall(nextCall(callOptions), requester);
+    return new TracedCall(nextCall(callOptions), tracer, span);
   };
   return {
     interceptors: [interceptor],

@@ -174,3 +174,112 @@ describe('gRPC integration: span tags and the configured limits', () => {
     for (const sp of [short!.server, short!.client]) expect(sp.attributes['rpc.service']).toBe('test');
   });
 });
+
+describe('gRPC integration: the client call among other interceptors, cancelled and past its deadline', () => {
+  const tracer = createTracer({ serviceName: 'chain-client', backend: 'memory', recordCaller: false });
+  let server: grpc.Server;
+  let address = '';
+  const serverSaw: Array<{ traceparent: unknown; user: unknown }> = [];
+
+  /** A user's interceptor in grpc-js's Requester style: adds metadata, records what its listener sees. */
+  const userInterceptor = (log: string[]): grpc.Interceptor => (options, nextCall) =>
+    new grpc.InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        metadata.set('x-user', 'u1');
+        log.push(`start:${metadata.get('traceparent').length}`);
+        next(metadata, {
+          onReceiveMetadata(md, nextMd) {
+            log.push('metadata');
+            nextMd(md);
+          },
+          onReceiveMessage(message, nextMsg) {
+            log.push('message');
+            nextMsg(message);
+          },
+          onReceiveStatus(status, nextStatus) {
+            log.push(`status:${status.code}`);
+            nextStatus(status);
+          },
+        });
+      },
+    });
+
+  beforeAll(async () => {
+    server = new grpc.Server();
+    server.addService(Echo.service, {
+      Unary: (call: grpc.ServerUnaryCall<Msg, Msg>, cb: grpc.sendUnaryData<Msg>) => {
+        serverSaw.push({ traceparent: call.metadata.get('traceparent')[0], user: call.metadata.get('x-user')[0] });
+        setTimeout(() => cb(null, { text: call.request.text }), call.request.text === 'slow' ? 300 : 0);
+      },
+      ServerStream: (call: grpc.ServerWritableStream<Msg, Msg>) => {
+        call.write({ text: 'first' });
+        // never ends on its own: the client cancels
+      },
+      ClientStream: (_call: grpc.ServerReadableStream<Msg, Msg>, cb: grpc.sendUnaryData<Msg>) => cb(null, { text: '' }),
+      Bidi: (call: grpc.ServerDuplexStream<Msg, Msg>) => call.end(),
+    });
+    const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+    address = `127.0.0.1:${port}`;
+  });
+
+  afterAll(async () => {
+    server.forceShutdown();
+    await tracer.shutdown();
+  });
+
+  const exits = async (): Promise<FinishedSpan[]> => (await spansOf(tracer)).filter((s) => s.kind === 'exit');
+  const unary = (c: EchoClient, text: string, options: grpc.CallOptions = {}): Promise<Msg> =>
+    new Promise((res, rej) =>
+      (c as unknown as { Unary(m: Msg, md: grpc.Metadata, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: Msg) => void): void }).Unary(
+        { text },
+        new grpc.Metadata(),
+        options,
+        (e, r) => (e ? rej(e) : res(r)),
+      ),
+    );
+
+  it.each([
+    ['before ours', (log: string[]) => [userInterceptor(log), addRpcClientTracing('echo', { tracer, peer: address }).interceptors[0]!]],
+    ['after ours', (log: string[]) => [addRpcClientTracing('echo', { tracer, peer: address }).interceptors[0]!, userInterceptor(log)]],
+  ])('a user interceptor %s sees the call as usual and the server gets both its metadata and ours', async (_label, make) => {
+    (tracer.exporter as MemoryExporter).reset();
+    serverSaw.length = 0;
+    const log: string[] = [];
+    const c = new Echo(address, grpc.credentials.createInsecure(), { interceptors: make(log) }) as unknown as EchoClient;
+    try {
+      expect((await unary(c, 'hello')).text).toBe('hello');
+    } finally {
+      c.close();
+    }
+    // the user's listener saw metadata, the message and the status, in order
+    expect(log.slice(1)).toEqual(['metadata', 'message', 'status:0']);
+    const [span] = await exits();
+    expect(span!.attributes['rpc.grpc.status_code']).toBe(0);
+    expect(serverSaw).toEqual([{ traceparent: `00-${span!.traceId}-${span!.spanId}-01`, user: 'u1' }]);
+  });
+
+  it('a cancelled stream and a missed deadline end the exit span once, as errors, and reach the caller', async () => {
+    (tracer.exporter as MemoryExporter).reset();
+    const c = new Echo(address, grpc.credentials.createInsecure(), addRpcClientTracing('echo', { tracer, peer: address }).options) as unknown as EchoClient;
+    try {
+      const cancelled = await new Promise<{ first: string; code: number }>((res) => {
+        const s = c.ServerStream({ text: 'x' }, new grpc.Metadata());
+        let first = '';
+        s.on('data', (m: Msg) => {
+          first = m.text;
+          s.cancel();
+        });
+        s.on('error', (e: grpc.ServiceError) => res({ first, code: e.code }));
+      });
+      expect(cancelled).toEqual({ first: 'first', code: grpc.status.CANCELLED });
+      await expect(unary(c, 'slow', { deadline: Date.now() + 50 })).rejects.toMatchObject({ code: grpc.status.DEADLINE_EXCEEDED });
+    } finally {
+      c.close();
+    }
+    const spans = await exits();
+    expect(spans.map((s) => [s.name, s.status.code, s.attributes['rpc.grpc.status_code']]).sort()).toEqual([
+      ['test.echo.Echo/ServerStream', 'error', grpc.status.CANCELLED],
+      ['test.echo.Echo/Unary', 'error', grpc.status.DEADLINE_EXCEEDED],
+    ]);
+  });
+});
