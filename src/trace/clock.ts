@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+
 /**
  * A monotonic clock anchored to the Unix epoch, in microseconds.
  *
@@ -6,6 +8,8 @@
  * epoch time of the process's time origin once, so timestamps are comparable across
  * processes to the precision of the system clock.
  */
+// perf_hooks' binding, not the global: Node defines `globalThis.performance` as a getter,
+// which every read of the global calls (two per span).
 const originUs = performance.timeOrigin * 1000;
 
 /**

@@ -26,6 +26,17 @@ function take(bytes: number): string {
 }
 
 const ZERO16 = '0000000000000000';
+const ZERO32 = ZERO16 + ZERO16;
+const ZERO_CHAR = 0x30;
+
+/**
+ * All zeros (W3C: invalid). Looks at the first character before comparing the whole id: ids
+ * are substrings of the pool, and V8 compares such a string with a constant character by
+ * character in its runtime (~100 instructions per span), while 15 ids in 16 do not start with '0'.
+ */
+function isZero(id: string, zero: string): boolean {
+  return id.charCodeAt(0) === ZERO_CHAR && id === zero;
+}
 
 /**
  * A new random 64-bit span id as 16 lower-case hex characters (never all zeros).
@@ -37,7 +48,7 @@ const ZERO16 = '0000000000000000';
  */
 export function newSpanId(): string {
   let id = take(8);
-  while (id === ZERO16) id = take(8);
+  while (isZero(id, ZERO16)) id = take(8);
   return id;
 }
 
@@ -51,6 +62,6 @@ export function newSpanId(): string {
  */
 export function newTraceId(): string {
   let id = take(16);
-  while (id === ZERO16 + ZERO16) id = take(16);
+  while (isZero(id, ZERO32)) id = take(16);
   return id;
 }
