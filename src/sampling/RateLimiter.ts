@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+
 /**
  * A token bucket: `creditsPerSecond` credits accrue continuously up to `maxBalance`; each
  * granted request spends its cost. Reads its own clock (ms) on every call. Never throws.
