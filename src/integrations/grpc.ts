@@ -152,6 +152,9 @@ const tracedCallClasses = new WeakMap<Grpc, TracedClientCallClass>();
 function tracedClientCallClass(grpc: Grpc): TracedClientCallClass {
   let TracedCall = tracedCallClasses.get(grpc);
   if (TracedCall !== undefined) return TracedCall;
+  if (typeof grpc.InterceptingCall !== 'function') {
+    throw new TypeError('addRpcClientTracing: the gRPC module (options.grpc) has no InterceptingCall class; pass @grpc/grpc-js');
+  }
   TracedCall = class extends grpc.InterceptingCall implements TracedClientCall {
     private readonly next: NextInterceptingCall;
     private readonly tracer: Tracer;
@@ -201,7 +204,8 @@ function tracedClientCallClass(grpc: Grpc): TracedClientCallClass {
  * `rpc.method`, `rpc.grpc.status_code`, `peer.service`; peer = `options.peer`.
  * The interceptor adds no exception of its own to a call (starting the span, tagging and
  * injecting never throw); the call's errors reach the caller as usual. Throws only when
- * `@grpc/grpc-js` cannot be `require`d and `options.grpc` is not given.
+ * `@grpc/grpc-js` cannot be `require`d and `options.grpc` is not given, or (a `TypeError`)
+ * when `options.grpc` has no `InterceptingCall` class.
  * Spec: OpenTelemetry semantic conventions for RPC/gRPC spans.
  *
  * @param serviceName - logical name of the called service (recorded as the peer's service)

@@ -283,3 +283,17 @@ describe('gRPC integration: the client call among other interceptors, cancelled 
     ]);
   });
 });
+
+describe('addRpcClientTracing with a gRPC module of its own', () => {
+  it('says at set-up which option is wrong when the module has no InterceptingCall', () => {
+    const tracer = createTracer({ serviceName: 'x', backend: 'memory' });
+    expect(() => addRpcClientTracing('svc', { tracer, grpc: {} as typeof grpc })).toThrow(/options\.grpc.*InterceptingCall/);
+    // the real module, passed explicitly, works
+    const a = addRpcClientTracing('svc', { tracer, grpc });
+    const b = addRpcClientTracing('svc', { tracer, grpc });
+    expect(a.interceptors).toHaveLength(1);
+    expect(b.interceptors).toHaveLength(1);
+    return tracer.shutdown();
+  });
+});
+
