@@ -262,7 +262,11 @@ export const metadataGetter: KeyedCarrierGetter<MetadataLike> = Object.assign(
   (carrier: MetadataLike, key: string): string | undefined => {
     try {
       const lower = lowerCaseKey(key);
-      const values = carrier.get(lower);
+      // grpc-js keeps its entries in a Map (`internalRepr`) under lower-case keys: read it
+      // directly — its get() copies the key (toLowerCase) and makes a fresh [] for every
+      // absent key, and an extract reads five or six keys that are mostly absent.
+      const repr = (carrier as { internalRepr?: unknown }).internalRepr;
+      const values = repr instanceof Map ? (repr.get(lower) as unknown) : carrier.get(lower);
       return Array.isArray(values) ? normalise(values, lower) : undefined;
     } catch {
       return undefined;

@@ -88,6 +88,13 @@ describe('gRPC Metadata carriers (real @grpc/grpc-js Metadata)', () => {
     md.set('x-bin', Buffer.from('x'));
     expect(metadataGetter(md, 'baggage')).toBe('a=1,b=2');
     expect(metadataGetter(md, 'x-bin')).toBeUndefined();
+    // names in any case; absent keys; a real Metadata's entries read without its get(), which
+    // copies the key and makes an empty array for every absent one
+    const get = jest.spyOn(md, 'get');
+    expect(metadataGetter(md, 'BAGGAGE')).toBe('a=1,b=2');
+    expect(metadataGetter(md, 'traceparent')).toBeUndefined();
+    expect(get).not.toHaveBeenCalled();
+    get.mockRestore();
     expect(() => metadataSetter(md, 'ok', 'bad\nvalue')).not.toThrow();
     expect(md.get('ok')).toEqual([]);
     expect(() => metadataSetter(md, 'Bad Key!', 'v')).not.toThrow();
