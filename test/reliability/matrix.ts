@@ -365,7 +365,10 @@ export function runMatrix(group: string, labels: readonly string[]): void {
           expect(run.failed).toBe(0);
           expect(run.ok).toBe(REQUESTS);
           if (base) {
-            expect(p50).toBeLessThanOrEqual(2 * quantile(base.latenciesMs, 0.5) + 20);
+            // An app that waited on the collector would pay its 250 ms+ timeout per request; the
+            // 100 ms of slack is for load on the machine between the healthy run and this one
+            // (20 ms was seen to fail with other processes busy on both cores).
+            expect(p50).toBeLessThanOrEqual(2 * quantile(base.latenciesMs, 0.5) + 100);
             // p99 of 48 requests is their maximum: one GC pause of the jest worker moves it; very loose.
             expect(p99).toBeLessThanOrEqual(4 * quantile(base.latenciesMs, 0.99) + 400);
           }
