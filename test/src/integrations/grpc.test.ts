@@ -125,6 +125,9 @@ describe('gRPC integration', () => {
       expect(s.attributes).toMatchObject({ 'rpc.system': 'grpc', 'rpc.service': 'test.echo.Echo', 'rpc.grpc.status_code': 0 });
       expect(c.attributes).toMatchObject({ 'rpc.system': 'grpc', 'rpc.method': s.name.split('/')[1], 'rpc.grpc.status_code': 0 });
       expect(c.peer?.port).toBeGreaterThan(0);
+      // the caller's address from grpc-js's 'ipv4:127.0.0.1:port', the same for every call on its connection
+      expect(s.peer).toEqual({ host: '127.0.0.1', port: serverSpans[0]!.peer?.port });
+      expect(s.peer?.port).toBeGreaterThan(0);
       expect(s.layer).toBe('rpc');
       expect(s.component).toBe('grpc');
     }
