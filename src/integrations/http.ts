@@ -425,17 +425,22 @@ function clientName(method: string, url: URL): string {
   return `${method} ${url.pathname || '/'}`;
 }
 
-function tagClient(span: Span, method: string, url: URL, tracer: Tracer): void {
+/**
+ * Tag an exit span with the usual client tags (one object, see `Span._setTagsAsOne`):
+ * method, `url.full` (sanitized), `server.address`, `server.port`.
+ */
+function tagClient(span: Span, method: string, href: string, address: string, port: number, tracer: Tracer): void {
   if (!span.isRecording()) return;
-  span.setTag('http.request.method', method);
-  span.setTag('url.full', sanitizeUrl(url.toString(), tracer));
-  span.setTag('server.address', url.hostname);
-  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-  span.setTag('server.port', port);
+  span._setTagsAsOne({ 'http.request.method': method, 'url.full': sanitizeUrl(href, tracer), 'server.address': address, 'server.port': port }, CLIENT_TAGS);
+}
+
+/** The port of a parsed URL, the scheme's default when it names none. */
+function portOf(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
 }
 
 function peerOf(url: URL): { host: string; port: number } {
-  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80 };
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: portOf(url) };
 }
 
 /**
@@ -460,7 +465,7 @@ export async function tracedFetch(input: string | URL, init?: RequestInit, optio
     component: 'http',
     peer: peerOf(url),
   });
-  tagClient(span, method, url, tracer);
+  tagClient(span, method, url.toString(), url.hostname, portOf(url), tracer);
   const headers = new Headers(init?.headers);
   tracer.injectSpan(span, headers, (h, k, v) => h.set(k, v));
   try {
@@ -561,7 +566,7 @@ function clientTarget(target: string | URL): ClientTarget {
   const url = typeof target === 'string' ? new URL(target) : target;
   const secure = url.protocol === 'https:';
   const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  const port = url.port ? Number(url.port) : secure ? 443 : 80;
+  const port = portOf(url);
   const base: http.RequestOptions = { protocol: url.protocol, hostname, port, path: `${url.pathname}${url.search}` };
   const withAuth = url.username !== '' || url.password !== '';
   if (withAuth) base.auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
@@ -649,12 +654,7 @@ export function tracedRequest(
   const t = clientTarget(target);
   const method = upperCaseMethod(requestOptions?.method);
   const span = tracer.startSpan(clientSpanName(t, method), { kind: 'exit', layer: 'http', component: 'http', peer: t.peer });
-  if (span.isRecording()) {
-    span._setTagsAsOne(
-      { 'http.request.method': method, 'url.full': sanitizeUrl(t.href, tracer), 'server.address': t.peer.host, 'server.port': t.peer.port },
-      CLIENT_TAGS,
-    );
-  }
+  tagClient(span, method, t.href, t.peer.host, t.peer.port, tracer);
   const request = (t.secure ? https.request : http.request) as (o: http.RequestOptions, cb?: (res: http.IncomingMessage) => void) => http.ClientRequest;
   const rawHeaders = requestOptions?.headers;
   const arrayHeaders = Array.isArray(rawHeaders);

@@ -250,6 +250,15 @@ export interface MetadataLike {
 }
 
 /**
+ * grpc-js's own store of a Metadata's entries (`internalRepr`: a Map of lower-case key →
+ * values), or `undefined` for another carrier (which is then read through its methods).
+ */
+function grpcEntries(carrier: MetadataLike): Map<unknown, unknown> | undefined {
+  const repr = (carrier as { internalRepr?: unknown }).internalRepr;
+  return repr instanceof Map ? repr : undefined;
+}
+
+/**
  * Getter for gRPC `Metadata`: the first string value of the (lower-cased) key, or all string
  * values joined with `,` for list headers; binary values are ignored. Can list keys. Never throws.
  *
@@ -262,11 +271,10 @@ export const metadataGetter: KeyedCarrierGetter<MetadataLike> = Object.assign(
   (carrier: MetadataLike, key: string): string | undefined => {
     try {
       const lower = lowerCaseKey(key);
-      // grpc-js keeps its entries in a Map (`internalRepr`) under lower-case keys: read it
-      // directly — its get() copies the key (toLowerCase) and makes a fresh [] for every
-      // absent key, and an extract reads five or six keys that are mostly absent.
-      const repr = (carrier as { internalRepr?: unknown }).internalRepr;
-      const values = repr instanceof Map ? (repr.get(lower) as unknown) : carrier.get(lower);
+      // Read grpc-js's entry map directly: its get() copies the key (toLowerCase) and makes a
+      // fresh [] for every absent key, and an extract reads five or six keys, mostly absent.
+      const repr = grpcEntries(carrier);
+      const values = repr !== undefined ? (repr.get(lower) as unknown) : carrier.get(lower);
       return Array.isArray(values) ? normalise(values, lower) : undefined;
     } catch {
       return undefined;
@@ -275,12 +283,12 @@ export const metadataGetter: KeyedCarrierGetter<MetadataLike> = Object.assign(
   {
     keys: (carrier: MetadataLike): string[] => {
       try {
-        // grpc-js keeps its entries in a Map (`internalRepr`): its keys, without getMap()'s
-        // per-call object of every entry (which also copies each binary value).
-        const repr = (carrier as { internalRepr?: unknown }).internalRepr;
-        if (repr instanceof Map) {
+        // The entry map's keys, without getMap()'s per-call object of every entry (which also
+        // copies each binary value).
+        const repr = grpcEntries(carrier);
+        if (repr !== undefined) {
           const keys: string[] = [];
-          for (const k of (repr as Map<unknown, unknown>).keys()) if (typeof k === 'string') keys.push(k);
+          for (const k of repr.keys()) if (typeof k === 'string') keys.push(k);
           return keys;
         }
         return typeof carrier.getMap === 'function' ? Object.keys(carrier.getMap()) : [];
