@@ -7,7 +7,8 @@
  * Each as: untraced; bare AsyncLocalStorage (`als.run` per request on both sides, the floor);
  * ours (the core's integrations: `traceHttpHandler` + `tracedRequest`, `addRpcServerTracing` +
  * `addRpcClientTracing`; spans queued and batch-exported to a discarding exporter), and in the
- * full run ours on one side only (bare ALS on the other); OpenTelemetry SDK by hand (W3C
+ * full run ours on one side only (bare ALS on the other, run through our library's storage, so
+ * that the process has one AsyncLocalStorage as in the others); OpenTelemetry SDK by hand (W3C
  * `propagation.extract/inject`, server span + client span, BatchSpanProcessor with a
  * discarding exporter). Per round: a fixed request count; throughput (req/s), p50 and p99 (µs).
  *
@@ -44,6 +45,8 @@ interface OurIntegrations {
   tracedRequest(target: string | URL, requestOptions?: http.RequestOptions, callback?: (res: http.IncomingMessage) => void, options?: { tracer?: unknown }): http.ClientRequest;
   addRpcServerTracing(serviceName: string, options?: { tracer?: unknown }): { options: { interceptors: grpc.ServerInterceptor[] } };
   addRpcClientTracing(serviceName: string, options?: { tracer?: unknown; peer?: string }): { options: { interceptors: grpc.Interceptor[] } };
+  /** Runs `fn` under our context storage (the bare-ALS side of the one-sided variants uses it). */
+  withSpan<T>(span: never, fn: () => T): T;
 }
 
 export function ourIntegrations(): OurIntegrations | undefined {
@@ -51,6 +54,7 @@ export function ourIntegrations(): OurIntegrations | undefined {
   if (!lib) return undefined;
   if (typeof lib.traceHttpHandler !== 'function' || typeof lib.tracedRequest !== 'function') return undefined;
   if (typeof lib.addRpcServerTracing !== 'function' || typeof lib.addRpcClientTracing !== 'function') return undefined;
+  if (typeof lib.withSpan !== 'function') return undefined;
   return lib as OurIntegrations;
 }
 
@@ -81,6 +85,26 @@ function alsCalls(v: Variant): boolean {
   return v === 'als' || v === 'ours-server';
 }
 
+/** What the bare-ALS side calls: an AsyncLocalStorage's `run(store, fn, ...args)`. */
+interface AlsRunner {
+  run<A extends unknown[], T>(store: object, fn: (...args: A) => T, ...args: A): T;
+}
+
+/**
+ * The bare-ALS side's storage: the bench's own AsyncLocalStorage for the floor (called
+ * directly, as an app would); in the one-sided variants our library's storage through
+ * `withSpan` (a fresh object as the store, as the floor's), so that the process runs one
+ * AsyncLocalStorage as in the floor and in `ours`, not two (with two, every async resource
+ * of the process is stamped twice and the row overstates our side's cost).
+ */
+function alsFor(variant: Variant, ours: { integ: OurIntegrations } | undefined): AlsRunner {
+  if ((variant === 'ours-server' || variant === 'ours-client') && ours) {
+    const withSpan = ours.integ.withSpan;
+    return { run: (store, fn, ...args) => withSpan(store as never, () => fn(...args)) };
+  }
+  return new AsyncLocalStorage<object>();
+}
+
 function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
 }
@@ -92,7 +116,7 @@ function consume(res: http.IncomingMessage, resolve: () => void, reject: (e: Err
 }
 
 export async function httpTarget(variant: Variant, ours: { tracer: OurTracer; integ: OurIntegrations } | undefined, otel: OtelTracer | undefined): Promise<Target> {
-  const als = new AsyncLocalStorage<object>();
+  const als = alsFor(variant, ours);
   const body = Buffer.from('ok');
   const handler = (_req: http.IncomingMessage, res: http.ServerResponse): void => {
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
@@ -191,7 +215,7 @@ const raw = {
 const ECHO_PATH = '/bench.Bench/Echo';
 
 export async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; integ: OurIntegrations } | undefined, otel: OtelTracer | undefined): Promise<Target> {
-  const als = new AsyncLocalStorage<object>();
+  const als = alsFor(variant, ours);
   const reply = Buffer.from('ok');
   const handler: grpc.handleUnaryCall<Buffer, Buffer> = (_call, cb) => cb(null, reply);
   let impl: grpc.handleUnaryCall<Buffer, Buffer> = handler;

@@ -1,0 +1,78 @@
+import { grpcTarget, httpTarget, load, ourIntegrations, type Target, type Variant } from '../../bench/loopback';
+import type { OurTracer } from '../../bench/ours';
+import { createTracer, MemoryExporter, type FinishedSpan, type Tracer } from '../../src';
+
+/**
+ * The loopback section's setups trace what their names say: `ours` a server span continuing
+ * each client span, the one-sided variants only their side — the other side's bare
+ * AsyncLocalStorage runs through our library's storage (one storage in the process), and its
+ * store must not become a parent of anything.
+ */
+const REQUESTS = 40;
+
+type Make = typeof httpTarget;
+
+/** Spans of one setup, and how often its bare-ALS side ran through our storage (`withSpan`). */
+async function spansOf(make: Make, variant: Variant): Promise<{ spans: FinishedSpan[]; ourStorageRuns: number }> {
+  const tracer: Tracer = createTracer({ serviceName: 'bench-test', backend: 'memory', recordCaller: false });
+  const lib = ourIntegrations();
+  if (!lib) throw new Error('our integrations are not exported');
+  let ourStorageRuns = 0;
+  const integ = {
+    ...lib,
+    withSpan<T>(span: never, fn: () => T): T {
+      ourStorageRuns++;
+      return lib.withSpan(span, fn);
+    },
+  };
+  const target: Target = await make(variant, { tracer: tracer as unknown as OurTracer, integ }, undefined);
+  try {
+    const r = await load(target, REQUESTS, 20_000);
+    expect(r.requests).toBe(REQUESTS);
+  } finally {
+    await target.close();
+  }
+  await tracer.flush();
+  const spans = (tracer.exporter as MemoryExporter).getFinishedSpans();
+  await tracer.shutdown(1000);
+  return { spans, ourStorageRuns };
+}
+
+// The gRPC target makes one call while it is set up (to connect the channel).
+describe.each<[string, Make, number]>([
+  ['HTTP', httpTarget, REQUESTS],
+  ['gRPC', grpcTarget, REQUESTS + 1],
+])('bench loopback setups, %s', (_proto, make, calls) => {
+  it('ours: every server span continues a client span of the same trace', async () => {
+    const { spans, ourStorageRuns } = await spansOf(make, 'ours');
+    expect(ourStorageRuns).toBe(0);
+    const exits = spans.filter((s) => s.kind === 'exit');
+    const entries = spans.filter((s) => s.kind === 'entry');
+    expect(exits).toHaveLength(calls);
+    expect(entries).toHaveLength(calls);
+    const byId = new Map(exits.map((s) => [s.spanId, s]));
+    for (const e of entries) {
+      const parent = byId.get(e.parentSpanId ?? '');
+      expect(parent?.traceId).toBe(e.traceId);
+    }
+  });
+
+  it('ours on the server only: root server spans, the client side traces nothing', async () => {
+    const { spans, ourStorageRuns } = await spansOf(make, 'ours-server');
+    expect(ourStorageRuns).toBe(calls); // the client's bare ALS: our storage, not a second one
+    expect(spans.filter((s) => s.kind === 'exit')).toHaveLength(0);
+    const entries = spans.filter((s) => s.kind === 'entry');
+    expect(entries).toHaveLength(calls);
+    for (const e of entries) expect(e.parentSpanId).toBeUndefined();
+    expect(new Set(entries.map((s) => s.traceId)).size).toBe(calls);
+  });
+
+  it('ours on the client only: root client spans, the server side traces nothing', async () => {
+    const { spans, ourStorageRuns } = await spansOf(make, 'ours-client');
+    expect(ourStorageRuns).toBe(calls); // the server's bare ALS: our storage, not a second one
+    expect(spans.filter((s) => s.kind === 'entry')).toHaveLength(0);
+    const exits = spans.filter((s) => s.kind === 'exit');
+    expect(exits).toHaveLength(calls);
+    for (const s of exits) expect(s.parentSpanId).toBeUndefined();
+  });
+});
