@@ -57,22 +57,17 @@ describe.each<[string, Make, number]>([
     }
   });
 
-  it('ours on the server only: root server spans, the client side traces nothing', async () => {
-    const { spans, ourStorageRuns } = await spansOf(make, 'ours-server');
-    expect(ourStorageRuns).toBe(calls); // the client's bare ALS: our storage, not a second one
-    expect(spans.filter((s) => s.kind === 'exit')).toHaveLength(0);
-    const entries = spans.filter((s) => s.kind === 'entry');
-    expect(entries).toHaveLength(calls);
-    for (const e of entries) expect(e.parentSpanId).toBeUndefined();
-    expect(new Set(entries.map((s) => s.traceId)).size).toBe(calls);
-  });
-
-  it('ours on the client only: root client spans, the server side traces nothing', async () => {
-    const { spans, ourStorageRuns } = await spansOf(make, 'ours-client');
-    expect(ourStorageRuns).toBe(calls); // the server's bare ALS: our storage, not a second one
-    expect(spans.filter((s) => s.kind === 'entry')).toHaveLength(0);
-    const exits = spans.filter((s) => s.kind === 'exit');
-    expect(exits).toHaveLength(calls);
-    for (const s of exits) expect(s.parentSpanId).toBeUndefined();
+  it.each<[Variant, 'entry' | 'exit']>([
+    ['ours-server', 'entry'],
+    ['ours-client', 'exit'],
+  ])('%s: root %s spans of that side only; the other side runs its bare ALS through our storage', async (variant, kind) => {
+    const { spans, ourStorageRuns } = await spansOf(make, variant);
+    expect(ourStorageRuns).toBe(calls); // one AsyncLocalStorage in the process, not a second one
+    expect(spans).toHaveLength(calls);
+    for (const s of spans) {
+      expect(s.kind).toBe(kind);
+      expect(s.parentSpanId).toBeUndefined();
+    }
+    expect(new Set(spans.map((s) => s.traceId)).size).toBe(calls);
   });
 });
