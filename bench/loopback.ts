@@ -95,7 +95,8 @@ interface AlsRunner {
  * directly, as an app would); in the one-sided variants our library's storage through
  * `withSpan` (a fresh object as the store, as the floor's), so that the process runs one
  * AsyncLocalStorage as in the floor and in `ours`, not two (with two, every async resource
- * of the process is stamped twice and the row overstates our side's cost).
+ * of the process is stamped twice and the row overstates our side's cost). The wrapper's
+ * closure and argument array per request make those rows, if anything, a little pessimistic.
  */
 function alsFor(variant: Variant, ours: { integ: OurIntegrations } | undefined): AlsRunner {
   if ((variant === 'ours-server' || variant === 'ours-client') && ours) {
