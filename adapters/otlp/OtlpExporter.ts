@@ -100,6 +100,12 @@ function gzipFromEnv(env: NodeJS.ProcessEnv): boolean {
 export class OtlpExporter implements SpanExporter {
   /** The transport chosen from the endpoint (`basicAuth` in it is a secret: never log it). */
   readonly target: OtlpTarget;
+  /**
+   * Batches this exporter takes at once while the pipeline drains the queue for a flush or a
+   * shutdown: 4. Each `export()` encodes into a buffer of its own and sends a request of its
+   * own (keep-alive HTTP sockets, or calls multiplexed on the one gRPC channel).
+   */
+  readonly maxConcurrentExports = 4;
   private readonly http: OtlpHttpSender | undefined;
   private readonly grpc: OtlpGrpcSender | undefined;
   private closed = false;

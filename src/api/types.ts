@@ -222,7 +222,8 @@ export interface FinishedSpan {
  * never from application code.
  *
  * Contract (as OpenTelemetry's SpanExporter):
- * - `export()` is never called concurrently with itself unless `maxConcurrentExports` > 1.
+ * - `export()` is never called concurrently with itself unless `maxConcurrentExports` > 1
+ *   (then at most that many calls, only while the pipeline drains for a flush or shutdown).
  * - `export()` resolves when the backend accepted the batch and rejects when it did not;
  *   a rejection whose error has `retryable: true` (e.g. HTTP 429/503, connection refused)
  *   may be retried by the pipeline; any other rejection drops the batch (counted).
@@ -244,6 +245,14 @@ export interface SpanExporter {
   forceFlush(): Promise<void>;
   /** Flush, then release sockets and timers. Called once. */
   shutdown(): Promise<void>;
+  /**
+   * Optional: how many `export()` calls this exporter accepts at once (an integer; absent or
+   * below 2: one at a time). The pipeline exports one batch at a time in steady state, and up
+   * to this many (at most 16) while `forceFlush()` or `shutdown()` drains the queue, as
+   * OpenTelemetry's `forceFlush()` sends its batches together. Declare it only when
+   * concurrent calls are safe (no per-call state shared between them).
+   */
+  readonly maxConcurrentExports?: number;
   /**
    * Optional: spans the exporter accepted into a buffer of its own (e.g. SkyWalking's segment
    * assembler) and later had to drop. `tracer.stats()` moves them from `exported` (counted when

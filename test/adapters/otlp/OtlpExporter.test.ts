@@ -1,9 +1,9 @@
 import { OtlpExporter } from '../../../adapters/otlp';
-import type { ExportError, FinishedSpan } from '../../../src';
+import { createTracer, type ExportError, type FinishedSpan } from '../../../src';
 import * as http from 'node:http';
 import { closeServer, deadPort, listen } from '../../support/http';
 import { sampleTrace, makeSpan, RESOURCE, TRACE_ID } from './spans';
-import { startGrpcStandIn, startHttpStandIn, type DecodedSpan, type OtlpStandIn } from './standin';
+import { decodeProtobuf, startGrpcStandIn, startHttpStandIn, type DecodedSpan, type OtlpStandIn } from './standin';
 
 type Transport = 'http/protobuf' | 'http/json' | 'grpc';
 
@@ -298,5 +298,52 @@ describe('OtlpExporter failure and lifecycle', () => {
     expect(byName(spans, 'b').resource['service.name']).toBe('pricing');
     await exporter.shutdown();
     await standIn.stop();
+  });
+});
+
+describe('OtlpExporter: batches in flight together while the pipeline drains', () => {
+  it('declares 4 for every transport', () => {
+    for (const endpoint of ['http://127.0.0.1:4318', 'grpc://127.0.0.1:4317']) {
+      expect(new OtlpExporter({ endpoint }).maxConcurrentExports).toBe(4);
+    }
+  });
+
+  it('a flush sends up to 4 requests at once to a slow receiver, every span once', async () => {
+    // A receiver that holds each request 40 ms before answering, decoding with the official proto.
+    let open = 0;
+    let most = 0;
+    const names: string[] = [];
+    const server = http.createServer((req, res) => {
+      open++;
+      most = Math.max(most, open);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        for (const s of decodeProtobuf(Buffer.concat(chunks))) names.push(s.name);
+        setTimeout(() => {
+          open--;
+          res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        }, 40);
+      });
+    });
+    const port = await listen(server);
+    const tracer = createTracer({
+      serviceName: 'drain',
+      backend: 'otlp',
+      endpoint: `http://127.0.0.1:${port}`,
+      recordCaller: false,
+      reporter: { flushInterval: 60_000, maxBatchSize: 5 },
+    });
+    try {
+      for (let i = 0; i < 40; i++) tracer.startSpan(`s${i}`).end();
+      await tracer.flush();
+      expect(most).toBeGreaterThan(1);
+      expect(most).toBeLessThanOrEqual(4);
+      expect(names.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `s${i}`).sort());
+      expect(tracer.stats()).toMatchObject({ exported: 40, dropped: 0 });
+    } finally {
+      await tracer.shutdown(1000);
+      await closeServer(server);
+    }
   });
 });

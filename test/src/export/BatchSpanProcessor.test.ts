@@ -151,3 +151,108 @@ describe('BatchSpanProcessor and Retry-After', () => {
     await p.shutdown();
   });
 });
+
+describe('BatchSpanProcessor and maxConcurrentExports', () => {
+  /** An exporter whose export() calls stay open until released; records how many overlap. */
+  function gatedExporter(maxConcurrentExports?: number) {
+    const open: Array<() => void> = [];
+    const delivered: string[] = [];
+    let running = 0;
+    let most = 0;
+    const exporter: SpanExporter = {
+      maxConcurrentExports,
+      export: (b) =>
+        new Promise<void>((resolve) => {
+          running++;
+          most = Math.max(most, running);
+          open.push(() => {
+            running--;
+            delivered.push(...b.map((s) => s.name));
+            resolve();
+          });
+        }),
+      forceFlush: async () => {},
+      shutdown: async () => {},
+    };
+    /** Let every open call finish, until none is left and the pipeline settled. */
+    const releaseAll = async (settled: Promise<unknown>): Promise<void> => {
+      let done = false;
+      void settled.then(() => (done = true));
+      while (!done) {
+        open.splice(0).forEach((f) => f());
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    return { exporter, delivered, open, most: () => most, releaseAll };
+  }
+
+  const many = { queueSize: 100, flushInterval: 60_000, maxBatchSize: 4, exportTimeout: 5000, maxRetries: 0 };
+
+  it('forceFlush exports up to maxConcurrentExports batches at once, each span once', async () => {
+    const g = gatedExporter(3);
+    const p = new BatchSpanProcessor(g.exporter, many, quietLogger());
+    for (let i = 0; i < 30; i++) p.onEnd(fakeSpan(i));
+    const flushed = p.forceFlush();
+    await new Promise((r) => setImmediate(r));
+    expect(g.open).toHaveLength(3); // three batches in flight together
+    await g.releaseAll(flushed);
+    expect(g.most()).toBe(3);
+    expect([...g.delivered].sort()).toEqual(Array.from({ length: 30 }, (_, i) => `s${i}`).sort());
+    expect(p.counters.exported).toBe(30);
+    await p.shutdown();
+  });
+
+  it('exports one batch at a time without it, and in steady state even with it', async () => {
+    const plain = gatedExporter(undefined);
+    const p1 = new BatchSpanProcessor(plain.exporter, many, quietLogger());
+    for (let i = 0; i < 12; i++) p1.onEnd(fakeSpan(i));
+    await plain.releaseAll(p1.forceFlush());
+    expect(plain.most()).toBe(1);
+    expect(p1.counters.exported).toBe(12);
+    await p1.shutdown();
+
+    // full batches kick a steady-state round: one worker, although the exporter allows 4
+    const g = gatedExporter(4);
+    const p2 = new BatchSpanProcessor(g.exporter, many, quietLogger());
+    for (let i = 0; i < 12; i++) p2.onEnd(fakeSpan(i));
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(g.open).toHaveLength(1);
+    // a flush joins the running round with more workers
+    const flushed = p2.forceFlush();
+    expect(g.open.length).toBeGreaterThan(1);
+    await g.releaseAll(flushed);
+    expect(p2.counters.exported).toBe(12);
+    await p2.shutdown();
+  });
+
+  it('ignores a maxConcurrentExports that is not an integer above 1, or whose getter throws', async () => {
+    for (const bad of [0, -3, 2.5, Number.NaN, '4']) {
+      const g = gatedExporter(bad as number);
+      const p = new BatchSpanProcessor(g.exporter, many, quietLogger());
+      for (let i = 0; i < 12; i++) p.onEnd(fakeSpan(i));
+      await g.releaseAll(p.forceFlush());
+      expect(g.most()).toBe(1);
+      await p.shutdown();
+    }
+    const throwing = { export: async () => {}, forceFlush: async () => {}, shutdown: async () => {} } as SpanExporter;
+    Object.defineProperty(throwing, 'maxConcurrentExports', { get: () => { throw new Error('no'); } });
+    const p = new BatchSpanProcessor(throwing, many, quietLogger());
+    p.onEnd(fakeSpan(1));
+    await p.forceFlush();
+    expect(p.counters.exported).toBe(1);
+    await p.shutdown();
+  });
+
+  it('at a shutdown deadline counts every batch still in flight as dropped, once, and not later as exported', async () => {
+    const g = gatedExporter(3);
+    const p = new BatchSpanProcessor(g.exporter, many, quietLogger());
+    for (let i = 0; i < 20; i++) p.onEnd(fakeSpan(i));
+    const r = await p.shutdown(100); // nothing answers before the deadline
+    expect(g.most()).toBe(3);
+    expect(r).toEqual({ delivered: 0, dropped: 20 });
+    g.open.splice(0).forEach((f) => f()); // the abandoned calls answer late
+    await new Promise((r2) => setTimeout(r2, 10));
+    expect(p.counters).toMatchObject({ exported: 0, dropped: 20 });
+  });
+});
