@@ -171,9 +171,13 @@ export class BatchSpanProcessor {
     while (this.workers < target && this.queue.length > 0) {
       if (this.workers === 0) this.exporting = new Promise<void>((resolve) => (this.settleExporting = resolve));
       this.workers++;
-      void this.drainOne(until).finally(() => this.workerDone());
+      // then(done, done), not finally(): a finally() chain would re-reject into an unhandled
+      // rejection if drainOne ever rejected (it does not: every export outcome is caught).
+      void this.drainOne(until).then(this.onWorkerDone, this.onWorkerDone);
     }
   }
+
+  private readonly onWorkerDone = (): void => this.workerDone();
 
   private workerDone(): void {
     if (--this.workers > 0) return;
