@@ -75,6 +75,12 @@ export class JaegerExporter implements SpanExporter {
   readonly target: JaegerTarget;
   /** Spans dropped because even trimmed they did not fit one UDP datagram. */
   oversizeDropped = 0;
+  /**
+   * Batches this exporter takes at once while the pipeline drains the queue for a flush or a
+   * shutdown: 4 over HTTP (each request has its own body: the kept buffer is lent to one
+   * export at a time, the others get their own), 1 over UDP.
+   */
+  readonly maxConcurrentExports: number;
 
   private readonly codecs: JaegerThriftCodecs;
   private readonly process: ThriftProcess;
@@ -106,7 +112,9 @@ export class JaegerExporter implements SpanExporter {
         tls: reporter.tls,
       });
       this.udpOverhead = 0;
+      this.maxConcurrentExports = 4;
     } else {
+      this.maxConcurrentExports = 1;
       this.udpSender = new JaegerUdpSender({ host: this.target.host, port: this.target.port });
       const empty = this.codecs.emitBatch.byteLength(this.codecs.emitBatchMessage({ process: this.process, spans: [] }));
       this.udpOverhead = empty.err ? 512 : empty.length;

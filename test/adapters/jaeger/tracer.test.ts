@@ -7,6 +7,7 @@ import '../../../adapters/jaeger';
 import { silentLogger as silent } from '../../support/logger';
 import { deferCleanups } from './fixtures';
 import { startJaegerAgent, startJaegerCollector } from './standins';
+import { startHoldingProxy } from '../../support/holdingProxy';
 
 const defer = deferCleanups();
 
@@ -78,5 +79,42 @@ describe('createTracer({ backend: "jaeger" })', () => {
 
   it('rejects an unusable endpoint at configuration time, naming the key', () => {
     expect(() => createTracer({ serviceName: 'x', backend: 'jaeger', endpoint: 'grpc://h:4317', logger: silent })).toThrow(/endpoint/);
+  });
+});
+
+describe('jaeger backend: batches in flight together while the pipeline drains', () => {
+  it('declares 4 over HTTP and 1 over UDP', async () => {
+    const collector = await startJaegerCollector();
+    const agent = await startJaegerAgent();
+    defer(() => collector.stop());
+    defer(() => agent.stop());
+    const overHttp = createTracer({ serviceName: 'a', backend: 'jaeger', endpoint: collector.url, logger: silent });
+    const overUdp = createTracer({ serviceName: 'b', backend: 'jaeger', endpoint: agent.endpoint, logger: silent });
+    defer(() => overHttp.shutdown(1000));
+    defer(() => overUdp.shutdown(1000));
+    expect(overHttp.exporter.maxConcurrentExports).toBe(4);
+    expect(overUdp.exporter.maxConcurrentExports).toBe(1);
+  });
+
+  it('a flush sends up to 4 Thrift batches at once to a slow collector, every span once', async () => {
+    const collector = await startJaegerCollector();
+    const proxy = await startHoldingProxy(Number(new URL(collector.url).port), 40);
+    defer(() => collector.stop());
+    defer(() => proxy.stop());
+    const tracer = createTracer({
+      serviceName: 'drain',
+      backend: 'jaeger',
+      endpoint: `http://127.0.0.1:${proxy.port}/api/traces`,
+      recordCaller: false,
+      reporter: { flushInterval: 60_000, maxBatchSize: 5 },
+      logger: silent,
+    });
+    defer(() => tracer.shutdown(1000));
+    for (let i = 0; i < 40; i++) tracer.startSpan(`s${i}`).end();
+    await tracer.flush();
+    expect(proxy.mostOpen()).toBeGreaterThan(1);
+    expect(proxy.mostOpen()).toBeLessThanOrEqual(4);
+    expect(collector.spans.map((s) => s.operationName).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `s${i}`).sort());
+    expect(tracer.stats()).toMatchObject({ exported: 40, dropped: 0 });
   });
 });

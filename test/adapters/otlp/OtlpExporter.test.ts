@@ -2,8 +2,9 @@ import { OtlpExporter } from '../../../adapters/otlp';
 import { createTracer, type ExportError, type FinishedSpan } from '../../../src';
 import * as http from 'node:http';
 import { closeServer, deadPort, listen } from '../../support/http';
+import { startHoldingProxy } from '../../support/holdingProxy';
 import { sampleTrace, makeSpan, RESOURCE, TRACE_ID } from './spans';
-import { decodeProtobuf, startGrpcStandIn, startHttpStandIn, type DecodedSpan, type OtlpStandIn } from './standin';
+import { startGrpcStandIn, startHttpStandIn, type DecodedSpan, type OtlpStandIn } from './standin';
 
 type Transport = 'http/protobuf' | 'http/json' | 'grpc';
 
@@ -309,41 +310,26 @@ describe('OtlpExporter: batches in flight together while the pipeline drains', (
   });
 
   it('a flush sends up to 4 requests at once to a slow receiver, every span once', async () => {
-    // A receiver that holds each request 40 ms before answering, decoding with the official proto.
-    let open = 0;
-    let most = 0;
-    const names: string[] = [];
-    const server = http.createServer((req, res) => {
-      open++;
-      most = Math.max(most, open);
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        for (const s of decodeProtobuf(Buffer.concat(chunks))) names.push(s.name);
-        setTimeout(() => {
-          open--;
-          res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-        }, 40);
-      });
-    });
-    const port = await listen(server);
+    const standIn = await startHttpStandIn();
+    const proxy = await startHoldingProxy(standIn.port, 40);
     const tracer = createTracer({
       serviceName: 'drain',
       backend: 'otlp',
-      endpoint: `http://127.0.0.1:${port}`,
+      endpoint: `http://127.0.0.1:${proxy.port}`,
       recordCaller: false,
       reporter: { flushInterval: 60_000, maxBatchSize: 5 },
     });
     try {
       for (let i = 0; i < 40; i++) tracer.startSpan(`s${i}`).end();
       await tracer.flush();
-      expect(most).toBeGreaterThan(1);
-      expect(most).toBeLessThanOrEqual(4);
-      expect(names.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `s${i}`).sort());
+      expect(proxy.mostOpen()).toBeGreaterThan(1);
+      expect(proxy.mostOpen()).toBeLessThanOrEqual(4);
+      expect(standIn.spans().map((s) => s.name).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `s${i}`).sort());
       expect(tracer.stats()).toMatchObject({ exported: 40, dropped: 0 });
     } finally {
       await tracer.shutdown(1000);
-      await closeServer(server);
+      await proxy.stop();
+      await standIn.stop();
     }
   });
 });
