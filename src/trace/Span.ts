@@ -377,7 +377,6 @@ export class Span implements FinishedSpan {
     this._attributeCount += keys.length;
   }
 
-
   /**
    * OpenTelemetry-style alias of {@link Span.setTag}.
    *
