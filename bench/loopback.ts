@@ -5,6 +5,8 @@
  * - HTTP: `node:http` server + keep-alive client (16 sockets), `GET /work` → `ok`;
  * - gRPC: `@grpc/grpc-js` unary call over one channel, raw-bytes codec.
  * Each as: untraced; bare AsyncLocalStorage (`als.run` per request on both sides, the floor);
+ * in the full run the floor plus a W3C `traceparent` by hand (the client sets a fresh one per
+ * request, the server reads it into its store; no spans — what propagation alone costs);
  * ours (the core's integrations: `traceHttpHandler` + `tracedRequest`, `addRpcServerTracing` +
  * `addRpcClientTracing`; spans queued and batch-exported to a discarding exporter), and in the
  * full run ours on one side only (bare ALS on the other, run through our library's storage, so
@@ -59,12 +61,13 @@ export function ourIntegrations(): OurIntegrations | undefined {
 }
 
 /**
- * A loopback setup: `interceptors` (gRPC only) = client and server interceptors that do
+ * A loopback setup: `als-header` (full run only) = the floor plus a W3C `traceparent` by hand,
+ * no spans; `interceptors` (gRPC only) = client and server interceptors that do
  * nothing, the cost of grpc-js's interceptor machinery that any interceptor-based tracing pays.
  * `ours-server` / `ours-client` (full run only): our integration on one side, bare
  * AsyncLocalStorage on the other — where our overhead goes.
  */
-export type Variant = 'untraced' | 'als' | 'interceptors' | 'ours' | 'ours-server' | 'ours-client' | 'otel';
+export type Variant = 'untraced' | 'als' | 'als-header' | 'interceptors' | 'ours' | 'ours-server' | 'ours-client' | 'otel';
 
 /** Our integration runs on the server side in this variant. */
 function oursServes(v: Variant): boolean {
@@ -83,6 +86,45 @@ function alsServes(v: Variant): boolean {
 
 function alsCalls(v: Variant): boolean {
   return v === 'als' || v === 'ours-server';
+}
+
+let traceparentSerial = 0;
+const TRACE_ID_HEAD = '4bf92f3577b34da6a3ce929d';
+const SPAN_ID_HEAD = '00f067aa';
+
+/**
+ * A valid W3C `traceparent` that differs on every call (as real trace and span ids do, so
+ * HTTP/2's header compression cannot index it), built as cheaply as a string can be: the
+ * `als-header` variant's client side.
+ */
+function nextTraceparent(): string {
+  const n = (++traceparentSerial >>> 0).toString(16).padStart(8, '0');
+  return `00-${TRACE_ID_HEAD}${n}-${SPAN_ID_HEAD}${n}-01`;
+}
+
+/** What the `als-header` servers saw: requests with a 55-character `traceparent`, and how many differed from the one before. */
+const headersSeen = { valid: 0, changed: 0, last: '' };
+
+/** The `als-header` server side's check of one incoming `traceparent`; the store it runs under. */
+function sawTraceparent(value: unknown): { traceparent: string | undefined } {
+  if (typeof value !== 'string' || value.length !== 55) return { traceparent: undefined };
+  headersSeen.valid++;
+  if (value !== headersSeen.last) headersSeen.changed++;
+  headersSeen.last = value;
+  return { traceparent: value };
+}
+
+/**
+ * Counts of the `traceparent` values the `als-header` servers of this process received:
+ * `valid` (55 characters), `changed` (differed from the previous one). For tests.
+ *
+ * @example
+ * ```ts
+ * const before = headersSeenCounts().valid;
+ * ```
+ */
+export function headersSeenCounts(): { valid: number; changed: number } {
+  return { valid: headersSeen.valid, changed: headersSeen.changed };
 }
 
 /** What the bare-ALS side calls: an AsyncLocalStorage's `run(store, fn, ...args)`. */
@@ -126,6 +168,7 @@ export async function httpTarget(variant: Variant, ours: { tracer: OurTracer; in
   let listener: http.RequestListener;
   if (variant === 'untraced') listener = handler;
   else if (alsServes(variant)) listener = (req, res) => als.run({}, handler, req, res);
+  else if (variant === 'als-header') listener = (req, res) => als.run(sawTraceparent(req.headers.traceparent), handler, req, res);
   else if (oursServes(variant)) listener = ours!.integ.traceHttpHandler(handler, { tracer: ours!.tracer });
   else {
     const tracer = otel!;
@@ -157,6 +200,15 @@ export async function httpTarget(variant: Variant, ours: { tracer: OurTracer; in
         req.end();
       });
     request = variant === 'untraced' ? plain : () => als.run({}, plain);
+  } else if (variant === 'als-header') {
+    const withHeader = (): Promise<void> =>
+      new Promise<void>((resolve, reject) => {
+        const req = http.request(options, (res) => consume(res, resolve, reject));
+        req.setHeader('traceparent', nextTraceparent());
+        req.on('error', reject);
+        req.end();
+      });
+    request = () => als.run({}, withHeader);
   } else if (oursCalls(variant)) {
     const { tracer, integ } = ours!;
     const reqOptions: http.RequestOptions = { agent, method: 'GET' };
@@ -222,6 +274,7 @@ export async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; in
   let impl: grpc.handleUnaryCall<Buffer, Buffer> = handler;
   let serverOptions: grpc.ServerOptions = {};
   if (alsServes(variant)) impl = (call, cb) => als.run({}, handler, call, cb);
+  else if (variant === 'als-header') impl = (call, cb) => als.run(sawTraceparent(call.metadata.get('traceparent')[0]), handler, call, cb);
   else if (variant === 'interceptors') serverOptions = { interceptors: [(_d, call) => new grpc.ServerInterceptingCall(call, {})] };
   else if (oursServes(variant)) serverOptions = ours!.integ.addRpcServerTracing('bench', { tracer: ours!.tracer }).options;
   else if (variant === 'otel') {
@@ -272,7 +325,14 @@ export async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; in
   let request: () => Promise<void>;
   if (variant === 'untraced' || oursCalls(variant) || variant === 'interceptors') request = () => call(new grpc.Metadata());
   else if (alsCalls(variant)) request = () => als.run({}, () => call(new grpc.Metadata()));
-  else {
+  else if (variant === 'als-header') {
+    const withHeader = (): Promise<void> => {
+      const md = new grpc.Metadata();
+      md.set('traceparent', nextTraceparent());
+      return call(md);
+    };
+    request = () => als.run({}, withHeader);
+  } else {
     const tracer = otel!;
     const setter = { set: (m: grpc.Metadata, k: string, v: string): void => m.set(k, v) };
     request = () => {
@@ -338,6 +398,7 @@ export async function load(target: Target, total: number, capMs: number): Promis
 const LABEL: Record<Variant, string> = {
   untraced: 'untraced',
   als: 'bare AsyncLocalStorage (floor)',
+  'als-header': 'floor + traceparent by hand (no spans)',
   interceptors: 'empty interceptors (no tracing)',
   ours: 'ours',
   'ours-server': 'ours on the server only (client: bare ALS)',
@@ -407,7 +468,7 @@ function startWorker(proto: 'http' | 'grpc', variant: Variant, count: number, ca
  */
 export async function benchLoopback(ctx: BenchContext): Promise<void> {
   ctx.progress('\n[4/5] loopback HTTP and gRPC at concurrency 16 (one child process per setup)\n');
-  const variants: Variant[] = ctx.quick ? ['untraced', 'als', 'ours', 'otel'] : ['untraced', 'als', 'ours', 'ours-server', 'ours-client', 'otel'];
+  const variants: Variant[] = ctx.quick ? ['untraced', 'als', 'ours', 'otel'] : ['untraced', 'als', 'als-header', 'ours', 'ours-server', 'ours-client', 'otel'];
   // More rounds than the other sections in a full run: a burst of host load over a few
   // consecutive 1-second rounds must not move the medians (the ratios are what count).
   const rounds = ctx.quick ? ROUNDS.quick : LOOPBACK_ROUNDS_FULL;
@@ -419,7 +480,7 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
     ['gRPC', ctx.quick ? 2000 : 8000],
   ] as const) {
     const workers: WorkerCase[] = [];
-    const protoVariants: Variant[] = proto === 'gRPC' && !ctx.quick ? ['untraced', 'als', 'interceptors', ...variants.slice(2)] : variants;
+    const protoVariants: Variant[] = proto === 'gRPC' && !ctx.quick ? ['untraced', 'als', 'als-header', 'interceptors', ...variants.slice(3)] : variants;
     for (const v of protoVariants) {
       try {
         workers.push(await startWorker(proto === 'HTTP' ? 'http' : 'grpc', v, count, capMs));
@@ -463,6 +524,8 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
       'BatchSpanProcessor + discarding exporter. CPU µs/req: the setup process\'s CPU time (client + server) per request; CPU × = untraced CPU/req ÷ this CPU/req, the',
       'throughput ratio a CPU-bound service would see, robust to other load on the machine. Target judged on × untraced.',
       '"ours on the server/client only": our integration on that side, bare AsyncLocalStorage on the other (full run only).',
+      '"floor + traceparent by hand": the floor, the client setting a fresh W3C traceparent per request, the server reading it into its store, no',
+      'spans (full run only): what propagating a context alone costs.',
     ],
   });
   ctx.results.addData('loopback', data);

@@ -1,4 +1,4 @@
-import { grpcTarget, httpTarget, load, ourIntegrations, type Target, type Variant } from '../../bench/loopback';
+import { grpcTarget, headersSeenCounts, httpTarget, load, ourIntegrations, type Target, type Variant } from '../../bench/loopback';
 import type { OurTracer } from '../../bench/ours';
 import { createTracer, MemoryExporter, type FinishedSpan, type Tracer } from '../../src';
 
@@ -6,7 +6,8 @@ import { createTracer, MemoryExporter, type FinishedSpan, type Tracer } from '..
  * The loopback section's setups trace what their names say: `ours` a server span continuing
  * each client span, the one-sided variants only their side — the other side's bare
  * AsyncLocalStorage runs through our library's storage (one storage in the process), and its
- * store must not become a parent of anything.
+ * store must not become a parent of anything. The propagation floor (`als-header`) sends a
+ * fresh, valid `traceparent` with every request.
  */
 const REQUESTS = 40;
 
@@ -69,5 +70,19 @@ describe.each<[string, Make, number]>([
       expect(s.parentSpanId).toBeUndefined();
     }
     expect(new Set(spans.map((s) => s.traceId)).size).toBe(calls);
+  });
+
+  it('als-header: every request carries a fresh 55-character traceparent to the server', async () => {
+    const before = headersSeenCounts();
+    const target = await make('als-header', undefined, undefined);
+    try {
+      const r = await load(target, REQUESTS, 20_000);
+      expect(r.requests).toBe(REQUESTS);
+    } finally {
+      await target.close();
+    }
+    const after = headersSeenCounts();
+    expect(after.valid - before.valid).toBe(calls);
+    expect(after.changed - before.changed).toBe(calls);
   });
 });
