@@ -480,7 +480,8 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
     ['gRPC', ctx.quick ? 2000 : 8000],
   ] as const) {
     const workers: WorkerCase[] = [];
-    const protoVariants: Variant[] = proto === 'gRPC' && !ctx.quick ? ['untraced', 'als', 'als-header', 'interceptors', ...variants.slice(3)] : variants;
+    // gRPC (full run): empty interceptors right before ours.
+    const protoVariants: Variant[] = proto === 'gRPC' && !ctx.quick ? variants.flatMap((v): Variant[] => (v === 'ours' ? ['interceptors', v] : [v])) : variants;
     for (const v of protoVariants) {
       try {
         workers.push(await startWorker(proto === 'HTTP' ? 'http' : 'grpc', v, count, capMs));
