@@ -439,8 +439,14 @@ function portOf(url: URL): number {
   return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
 }
 
+/** A parsed URL's host without the brackets of an IPv6 literal (`[::1]` → `::1`). */
+function bareHostname(url: URL): string {
+  const h = url.hostname;
+  return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
+}
+
 function peerOf(url: URL): { host: string; port: number } {
-  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: portOf(url) };
+  return { host: bareHostname(url), port: portOf(url) };
 }
 
 /**
@@ -565,7 +571,7 @@ function clientTarget(target: string | URL): ClientTarget {
   if (hit !== undefined) return hit;
   const url = typeof target === 'string' ? new URL(target) : target;
   const secure = url.protocol === 'https:';
-  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const hostname = bareHostname(url);
   const port = portOf(url);
   const base: http.RequestOptions = { protocol: url.protocol, hostname, port, path: `${url.pathname}${url.search}` };
   const withAuth = url.username !== '' || url.password !== '';
