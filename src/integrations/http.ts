@@ -227,6 +227,36 @@ function onServerClose(this: http.ServerResponse): void {
   finishServerSpan(this, st);
 }
 
+/** What a server span takes from its connection: the client's address (peer), the local port, TLS or not. */
+interface ConnectionInfo {
+  readonly peer: { readonly host: string; readonly port: number | undefined } | undefined;
+  readonly localPort: number | undefined;
+  readonly secure: boolean;
+}
+
+/**
+ * Per connected socket, its {@link ConnectionInfo}, read once: keep-alive connections carry
+ * many requests, and each of node:net's address getters costs ~700 instructions (a native
+ * call's megamorphic lookups), three per request. Weak: a closed socket's entry goes with it.
+ */
+const connections = new WeakMap<object, ConnectionInfo>();
+const NO_CONNECTION: ConnectionInfo = { peer: undefined, localPort: undefined, secure: false };
+
+function connectionOf(socket: import('node:net').Socket | null | undefined): ConnectionInfo {
+  if (socket === null || socket === undefined) return NO_CONNECTION;
+  const known = connections.get(socket);
+  if (known !== undefined) return known;
+  const remote = socket.remoteAddress;
+  const info: ConnectionInfo = {
+    peer: remote ? { host: remote, port: socket.remotePort } : undefined,
+    localPort: socket.localPort,
+    secure: (socket as { encrypted?: boolean }).encrypted === true,
+  };
+  // Only a connected socket's addresses are final (undefined before connect and after close).
+  if (remote) connections.set(socket, info);
+  return info;
+}
+
 /** The tags every usual server span has (taken as one object: see `Span._setTagsAsOne`). */
 const SERVER_TAGS: readonly string[] = ['http.request.method', 'url.path', 'url.full', 'server.address', 'server.port', 'client.address'];
 /** The tags of every client span of {@link tracedRequest}. */
@@ -248,19 +278,13 @@ function startServerSpan(req: http.IncomingMessage, res: http.ServerResponse, tr
   const parent = tracer.extract(headers, incomingHeadersGetter);
   const host = incomingHeadersGetter(headers, 'host');
   const name = options?.operationName ? safeName(options.operationName, method, path, `${method} ${path}`) : serverSpanName(method, path);
-  const socket = req.socket;
-  const span = tracer.startSpan(name, {
-    kind: 'entry',
-    parent: parent ?? null,
-    layer: 'http',
-    component: 'http',
-    peer: socket?.remoteAddress ? { host: socket.remoteAddress, port: socket.remotePort } : undefined,
-  });
+  const conn = connectionOf(req.socket);
+  const span = tracer.startSpan(name, { kind: 'entry', parent: parent ?? null, layer: 'http', component: 'http', peer: conn.peer });
   if (span.isRecording()) {
-    const parts = hostParts(host ?? 'localhost', (socket as { encrypted?: boolean } | undefined)?.encrypted === true);
+    const parts = hostParts(host ?? 'localhost', conn.secure);
     const full = sanitizeUrl(parts.origin + url, tracer);
-    const localPort = socket?.localPort;
-    const client = socket?.remoteAddress;
+    const localPort = conn.localPort;
+    const client = conn.peer?.host;
     const tags = {
       // all present on the usual request: then one object for the span (see Span._setTagsAsOne)
       'http.request.method': method,

@@ -116,6 +116,42 @@ describe('HTTP integration', () => {
     }
   });
 
+
+  it('server span peer and client.address are each connection\'s own, over keep-alive requests on several connections', async () => {
+    const before = (await spansOf(t)).length;
+    // Two keep-alive connections, three requests each, interleaved: the client port of each
+    // server span must be the local port of the socket that carried that request.
+    const agents = [new http.Agent({ keepAlive: true, maxSockets: 1 }), new http.Agent({ keepAlive: true, maxSockets: 1 })];
+    const sent: Array<{ port: number; path: string }> = [];
+    for (let round = 0; round < 3; round++) {
+      for (const [i, agent] of agents.entries()) {
+        const path = `/conn${i}-${round}`;
+        await new Promise<void>((resolve, reject) => {
+          const req = http.get(`${base}${path}`, { agent }, (res) => {
+            res.resume();
+            res.on('end', resolve);
+          });
+          req.on('socket', (s) => {
+            const record = (): void => void sent.push({ port: s.localPort!, path });
+            if (s.localPort) record();
+            else s.once('connect', record);
+          });
+          req.on('error', reject);
+        });
+      }
+    }
+    for (const a of agents) a.destroy();
+    const servers = (await spansOf(t)).slice(before).filter((s) => s.kind === 'entry');
+    expect(servers).toHaveLength(6);
+    const ports = new Set(sent.map((s) => s.port));
+    expect(ports.size).toBe(2);
+    for (const { port, path } of sent) {
+      const span = servers.find((s) => s.attributes['url.path'] === path);
+      expect(span?.peer).toEqual({ host: '127.0.0.1', port });
+      expect(span?.attributes['client.address']).toBe('127.0.0.1');
+      expect(span?.attributes['server.port']).toBe(Number(new URL(base).port));
+    }
+  });
   it('server span names follow each request (method and path), and a throwing operationName falls back to them', async () => {
     const named = tracer();
     let calls = 0;
