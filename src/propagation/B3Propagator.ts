@@ -133,17 +133,17 @@ export class B3Propagator implements Propagator {
   extract<C>(carrier: C, getter: CarrierGetter<C>): SpanContext | undefined {
     try {
       const max = this.options.maxHeaderLength;
-      const single = readHeader(carrier, getter, B3, max);
+      const single = readHeader(carrier, getter, B3, max, true);
       if (single !== undefined) {
         const ctx = parseB3Single(single);
         if (ctx) return ctx;
       }
-      const traceId = b3TraceId(readHeader(carrier, getter, TRACE_ID, max));
-      const spanId = b3SpanId(readHeader(carrier, getter, SPAN_ID, max));
+      const traceId = b3TraceId(readHeader(carrier, getter, TRACE_ID, max, true));
+      const spanId = b3SpanId(readHeader(carrier, getter, SPAN_ID, max, true));
       if (!traceId || !spanId) return undefined;
-      const parentSpanId = b3SpanId(readHeader(carrier, getter, PARENT_SPAN_ID, max));
-      const sampledRaw = readHeader(carrier, getter, SAMPLED, max);
-      const debug = readHeader(carrier, getter, FLAGS, max) === '1';
+      const parentSpanId = b3SpanId(readHeader(carrier, getter, PARENT_SPAN_ID, max, true));
+      const sampledRaw = readHeader(carrier, getter, SAMPLED, max, true);
+      const debug = readHeader(carrier, getter, FLAGS, max, true) === '1';
       const sampled = debug || sampledRaw === '1' || sampledRaw === 'true';
       const ctx: SpanContext = { traceId, spanId, sampled, debug, baggage: NO_BAGGAGE, isRemote: true };
       if (parentSpanId) ctx.parentSpanId = parentSpanId;

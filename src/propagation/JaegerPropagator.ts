@@ -164,11 +164,11 @@ export class JaegerPropagator implements Propagator, BaggageExtractor {
    */
   extract<C>(carrier: C, getter: CarrierGetter<C>): SpanContext | undefined {
     try {
-      const raw = readHeader(carrier, getter, UBER_TRACE_ID, this.options.maxHeaderLength);
+      const raw = readHeader(carrier, getter, UBER_TRACE_ID, this.options.maxHeaderLength, true);
       if (raw === undefined) return undefined;
       const parsed = parseUberTraceId(raw);
       if (!parsed) return undefined;
-      const debugIdRaw = readHeader(carrier, getter, DEBUG_ID, this.options.maxHeaderLength);
+      const debugIdRaw = readHeader(carrier, getter, DEBUG_ID, this.options.maxHeaderLength, true);
       const debugId = debugIdRaw !== undefined && DEBUG_ID_RE.test(debugIdRaw) ? debugIdRaw : undefined;
       const debug = (parsed.flags & FLAG_DEBUG) !== 0 || debugId !== undefined;
       const ctx: SpanContext = {
@@ -208,7 +208,7 @@ export class JaegerPropagator implements Propagator, BaggageExtractor {
         if (value !== undefined) (entries ??= []).push([key, percentDecode(value)]);
         if (entries !== undefined && entries.length >= maxBaggageItems * 4) break;
       }
-      const adHoc = readHeader(carrier, getter, JAEGER_BAGGAGE, maxHeaderLength);
+      const adHoc = readHeader(carrier, getter, JAEGER_BAGGAGE, maxHeaderLength, true);
       if (adHoc !== undefined) {
         for (const item of adHoc.split(',')) {
           const eq = item.indexOf('=');

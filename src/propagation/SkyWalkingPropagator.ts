@@ -245,7 +245,7 @@ export class SkyWalkingPropagator implements Propagator, BaggageExtractor {
    */
   extract<C>(carrier: C, getter: CarrierGetter<C>): SpanContext | undefined {
     try {
-      const raw = readHeader(carrier, getter, SW8, this.options.maxHeaderLength);
+      const raw = readHeader(carrier, getter, SW8, this.options.maxHeaderLength, true);
       if (raw === undefined) return undefined;
       const parsed = parseSw8(raw);
       if (!parsed) return undefined;
@@ -275,7 +275,7 @@ export class SkyWalkingPropagator implements Propagator, BaggageExtractor {
    */
   extractBaggage<C>(carrier: C, getter: CarrierGetter<C>): Readonly<Record<string, string>> {
     try {
-      const raw = readHeader(carrier, getter, SW8_CORRELATION, this.options.maxHeaderLength);
+      const raw = readHeader(carrier, getter, SW8_CORRELATION, this.options.maxHeaderLength, true);
       if (raw === undefined) return NO_BAGGAGE;
       const entries: Array<[string, string]> = [];
       for (const item of raw.split(',')) {

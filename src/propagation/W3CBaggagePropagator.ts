@@ -129,7 +129,7 @@ export class W3CBaggagePropagator implements Propagator, BaggageExtractor {
    */
   extractBaggage<C>(carrier: C, getter: CarrierGetter<C>): Readonly<Record<string, string>> {
     try {
-      const header = readHeader(carrier, getter, BAGGAGE, this.options.maxHeaderLength);
+      const header = readHeader(carrier, getter, BAGGAGE, this.options.maxHeaderLength, true);
       if (header === undefined) return NO_BAGGAGE;
       return boundBaggage(parseBaggageHeader(header), this.options.maxBaggageItems, this.options.maxBaggageBytes);
     } catch {

@@ -148,7 +148,7 @@ export class W3CTraceContextPropagator implements Propagator {
    */
   extract<C>(carrier: C, getter: CarrierGetter<C>): SpanContext | undefined {
     try {
-      const tp = readHeader(carrier, getter, TRACEPARENT, this.options.maxHeaderLength);
+      const tp = readHeader(carrier, getter, TRACEPARENT, this.options.maxHeaderLength, true);
       if (tp === undefined) return undefined;
       const flags = traceParentFlags(tp);
       if (flags < 0) return undefined;
@@ -160,7 +160,7 @@ export class W3CTraceContextPropagator implements Propagator {
         baggage: NO_BAGGAGE,
         isRemote: true,
       };
-      const tsRaw = readHeader(carrier, getter, TRACESTATE, this.options.maxHeaderLength);
+      const tsRaw = readHeader(carrier, getter, TRACESTATE, this.options.maxHeaderLength, true);
       if (tsRaw !== undefined) {
         const members = parseTraceState(tsRaw);
         if (members) ctx.traceState = members.join(',');

@@ -100,6 +100,17 @@ function objectKeys(carrier: unknown): string[] {
 }
 
 /**
+ * {@link incomingHeadersGetter}'s read of a header whose name is already lower-case: the same
+ * value, without its per-call name check (see `readHeader`). Throws nothing for an object
+ * carrier; `undefined` for anything else.
+ * @internal
+ */
+export function readIncomingHeader(carrier: unknown, lowerKey: string): string | undefined {
+  if (carrier === null || typeof carrier !== 'object') return undefined;
+  return normalise((carrier as Record<string, unknown>)[lowerKey], lowerKey);
+}
+
+/**
  * Case-insensitive getter for `node:http` headers (`req.headers`, `OutgoingHttpHeaders`) and
  * any {@link HeaderCarrier}. Arrays yield the first value (joined with `,` for list headers),
  * numbers are stringified. Can list keys (for `uberctx-*`). Never throws.

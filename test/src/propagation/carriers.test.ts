@@ -187,6 +187,28 @@ describe('node:http over a real loopback socket', () => {
     expect(incomingHeadersGetter.keys!(headers)).toEqual(['traceparent', 'baggage', 'set-cookie', 'uberctx-k', 'tracestate']);
   });
 
+  test('propagators read incomingHeadersGetter carriers directly: the same contexts and baggage as through the getter itself', () => {
+    // A wrapper is not the getter itself, so the propagators go through it call by call.
+    const viaGetter = (c: http.IncomingHttpHeaders, k: string): string | undefined => incomingHeadersGetter(c, k);
+    const throwing: http.IncomingHttpHeaders = {};
+    Object.defineProperty(throwing, 'traceparent', { enumerable: true, get: () => { throw new Error('hostile'); } });
+    const carriers: http.IncomingHttpHeaders[] = [
+      { traceparent: ` 00-${ctx.traceId}-${ctx.spanId}-01\t`, tracestate: 'a=1', baggage: 'user=ann' },
+      { traceparent: [`00-${ctx.traceId}-${ctx.spanId}-00`, 'x'] as unknown as string, baggage: ['a=1', 'b=2'] as unknown as string },
+      { b3: `${ctx.traceId}-${ctx.spanId}-1`, 'uberctx-user': 'ann', 'jaeger-baggage': 'k=v', 'sw8-correlation': 'dGVuYW50=YWNtZQ==' },
+      { 'x-b3-traceid': ctx.traceId, 'x-b3-spanid': ctx.spanId, 'x-b3-sampled': 1 as unknown as string, 'x-b3-flags': '1' },
+      { 'uber-trace-id': `${ctx.traceId}:${ctx.spanId}:0:1`, 'Uberctx-Mixed': 'case', 'jaeger-debug-id': 'dbg' },
+      { sw8: 'not-valid', traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01' },
+      { constructor: 'x', toString: 'y' } as unknown as http.IncomingHttpHeaders,
+      throwing,
+      {},
+    ];
+    for (const h of carriers) expect(all.extract(h, incomingHeadersGetter)).toEqual(all.extract(h, viaGetter));
+    // and the direct read does find what it should
+    expect(all.extract(carriers[0]!, incomingHeadersGetter)).toMatchObject({ traceId: ctx.traceId, traceState: 'a=1', baggage: { user: 'ann' } });
+    expect(all.extract(carriers[2]!, incomingHeadersGetter)?.baggage).toMatchObject({ user: 'ann', k: 'v' });
+  });
+
   test('outgoingMessageSetter swallows errors after headers are sent', () => {
     const fake = {
       setHeader: () => {

@@ -4,6 +4,7 @@ import {
   carrierKeys,
   compactTraceId,
   isBaggageExtractor,
+  isNonZeroLowerHexAt,
   isSafeHeaderValue,
   isValidSpanId,
   isValidTraceId,
@@ -32,6 +33,22 @@ describe('propagation/common', () => {
     expect(isValidSpanId('00f067aa0ba902b7')).toBe(true);
     expect(isValidSpanId('00f067aa0ba902bg')).toBe(false);
     expect(isValidSpanId('0000000000000000')).toBe(false);
+    // every character that is not 0-9a-f fails, wherever it stands, including code units ≥ 256
+    // whose low byte alone is a hex digit ('İ' is U+0130, 'š' U+0161, '愰' U+6130)
+    const valid = '4bf92f3577b34da6a3ce929d0e0e4736';
+    for (let i = 0; i < 32; i++) {
+      for (const bad of ['G', 'A', 'F', 'g', '-', ' ', '/', ':', '`', '\u0130', '\u0161', '\u6130', '\u0000']) {
+        expect(isValidTraceId(valid.slice(0, i) + bad + valid.slice(i + 1))).toBe(false);
+      }
+    }
+    for (let c = 0; c < 0x180; c++) {
+      const ch = String.fromCharCode(c);
+      expect(isNonZeroLowerHexAt(`x${ch}y`, 1, 2)).toBe(/^[1-9a-f]$/.test(ch));
+    }
+    // only [start, end) is read
+    expect(isNonZeroLowerHexAt('zz00a0zz', 2, 6)).toBe(true);
+    expect(isNonZeroLowerHexAt('zz0000zz', 2, 6)).toBe(false);
+    expect(isNonZeroLowerHexAt('', 0, 0)).toBe(false);
     expect(compactTraceId('0000000000000000463ac35c9f6413ad')).toBe('463ac35c9f6413ad');
     expect(compactTraceId('1000000000000000463ac35c9f6413ad')).toBe('1000000000000000463ac35c9f6413ad');
   });
