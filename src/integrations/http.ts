@@ -73,13 +73,17 @@ interface HostParts {
   readonly secure: boolean;
   readonly origin: string;
   readonly address: string;
+  /** `host` holds an '@' (credentials-like): `url.full` then always goes through {@link sanitizeUrl}. */
+  readonly hasAt: boolean;
 }
 let lastHost: HostParts | undefined;
 
 function hostParts(host: string, secure: boolean): HostParts {
   const last = lastHost;
   if (last !== undefined && last.host === host && last.secure === secure) return last;
-  const parts: HostParts = { host, secure, origin: `${secure ? 'https' : 'http'}://${host}`, address: withoutPort(host) };
+  // A Host header has no userinfo, but a client may send one anyway: never record it.
+  const at = host.lastIndexOf('@');
+  const parts: HostParts = { host, secure, origin: `${secure ? 'https' : 'http'}://${host}`, address: withoutPort(at < 0 ? host : host.slice(at + 1)), hasAt: at >= 0 };
   lastHost = parts;
   return parts;
 }
@@ -282,7 +286,9 @@ function startServerSpan(req: http.IncomingMessage, res: http.ServerResponse, tr
   const span = tracer.startSpan(name, { kind: 'entry', parent: parent ?? null, layer: 'http', component: 'http', peer: conn.peer });
   if (span.isRecording()) {
     const parts = hostParts(host ?? 'localhost', conn.secure);
-    const full = sanitizeUrl(parts.origin + url, tracer);
+    // Nothing to strip (no query, no '@' in the path or Host): the URL as is, without the scan
+    // of the joined string that sanitizeUrl would make (which flattens it first).
+    const full = q < 0 && !parts.hasAt && url.indexOf('@') < 0 ? parts.origin + url : sanitizeUrl(parts.origin + url, tracer);
     const localPort = conn.localPort;
     const client = conn.peer?.host;
     const tags = {
@@ -453,9 +459,9 @@ function clientName(method: string, url: URL): string {
  * Tag an exit span with the usual client tags (one object, see `Span._setTagsAsOne`):
  * method, `url.full` (sanitized), `server.address`, `server.port`.
  */
-function tagClient(span: Span, method: string, href: string, address: string, port: number, tracer: Tracer): void {
+function tagClient(span: Span, method: string, full: string, address: string, port: number): void {
   if (!span.isRecording()) return;
-  span._setTagsAsOne({ 'http.request.method': method, 'url.full': sanitizeUrl(href, tracer), 'server.address': address, 'server.port': port }, CLIENT_TAGS);
+  span._setTagsAsOne({ 'http.request.method': method, 'url.full': full, 'server.address': address, 'server.port': port }, CLIENT_TAGS);
 }
 
 /** The port of a parsed URL, the scheme's default when it names none. */
@@ -489,13 +495,15 @@ export async function tracedFetch(input: string | URL, init?: RequestInit, optio
   const tracer = options?.tracer ?? getTracer();
   const url = new URL(String(input));
   const method = upperCaseMethod(init?.method);
+  const peer = peerOf(url);
   const span = tracer.startSpan(options?.operationName ? safeName(options.operationName, method, url.pathname, clientName(method, url)) : clientName(method, url), {
     kind: 'exit',
     layer: 'http',
     component: 'http',
-    peer: peerOf(url),
+    peer,
   });
-  tagClient(span, method, url.toString(), url.hostname, portOf(url), tracer);
+  // server.address as tracedRequest records it: an IPv6 literal without its brackets.
+  tagClient(span, method, sanitizeUrl(url.toString(), tracer), peer.host, peer.port);
   const headers = new Headers(init?.headers);
   tracer.injectSpan(span, headers, (h, k, v) => h.set(k, v));
   try {
@@ -529,6 +537,18 @@ interface ClientTarget {
   /** The span name last built for this target (`GET /orders`) and its method. */
   spanName?: string;
   spanNameMethod?: string;
+  /** `href` sanitized for {@link sanitizedFor} (a tracer's redact list is fixed when it is created). */
+  sanitized?: string;
+  sanitizedFor?: Tracer;
+}
+
+/** The target's `url.full` as `tracer` records it ({@link sanitizeUrl}), computed once per target and tracer. */
+function sanitizedHref(t: ClientTarget, tracer: Tracer): string {
+  if (t.sanitizedFor === tracer && t.sanitized !== undefined) return t.sanitized;
+  const full = sanitizeUrl(t.href, tracer);
+  t.sanitized = full;
+  t.sanitizedFor = tracer;
+  return full;
 }
 
 /** `${method} ${pathname}`, the same string object while a target is called with one method (hashed once by the caller-tag cache). */
@@ -600,7 +620,7 @@ function clientTarget(target: string | URL): ClientTarget {
   const base: http.RequestOptions = { protocol: url.protocol, hostname, port, path: `${url.pathname}${url.search}` };
   const withAuth = url.username !== '' || url.password !== '';
   if (withAuth) base.auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-  const t: ClientTarget = { secure, base, pathname: url.pathname || '/', peer: { host: hostname, port }, href: url.href, merged: undefined, spanName: undefined, spanNameMethod: undefined };
+  const t: ClientTarget = { secure, base, pathname: url.pathname || '/', peer: { host: hostname, port }, href: url.href, merged: undefined, spanName: undefined, spanNameMethod: undefined, sanitized: undefined, sanitizedFor: undefined };
   if (!withAuth) {
     if (targetCache.size >= TARGET_CACHE_MAX) targetCache.clear();
     targetCache.set(key, t);
@@ -684,7 +704,7 @@ export function tracedRequest(
   const t = clientTarget(target);
   const method = upperCaseMethod(requestOptions?.method);
   const span = tracer.startSpan(clientSpanName(t, method), { kind: 'exit', layer: 'http', component: 'http', peer: t.peer });
-  tagClient(span, method, t.href, t.peer.host, t.peer.port, tracer);
+  if (span.isRecording()) tagClient(span, method, sanitizedHref(t, tracer), t.peer.host, t.peer.port);
   const request = (t.secure ? https.request : http.request) as (o: http.RequestOptions, cb?: (res: http.IncomingMessage) => void) => http.ClientRequest;
   const rawHeaders = requestOptions?.headers;
   const arrayHeaders = Array.isArray(rawHeaders);

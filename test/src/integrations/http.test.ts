@@ -88,6 +88,73 @@ describe('HTTP integration', () => {
     await caller.shutdown();
   });
 
+  it('url.full: each tracer redacts with its own list, call after call to one target; server URLs with a query or an @ are sanitized', async () => {
+    const plain = tracer({ serviceName: 'plain' });
+    const strict = tracer({ serviceName: 'strict', redact: ['id'] });
+    const agent = new http.Agent({ keepAlive: true });
+    const target = `${base}/orders?id=7&token=s3cret`;
+    const call = (caller: Tracer, url: string, headers?: http.OutgoingHttpHeaders): Promise<void> =>
+      new Promise<void>((resolve, reject) => {
+        const req = tracedRequest(url, { agent, headers }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        }, { tracer: caller });
+        req.on('error', reject);
+        req.end();
+      });
+    for (let i = 0; i < 2; i++) {
+      await call(plain, target);
+      await call(strict, target);
+    }
+    for (const s of await spansOf(plain)) expect(s.attributes['url.full']).toBe(`${base}/orders?id=7&token=%5BREDACTED%5D`);
+    for (const s of await spansOf(strict)) expect(s.attributes['url.full']).toBe(`${base}/orders?id=%5BREDACTED%5D&token=%5BREDACTED%5D`);
+    expect(await spansOf(plain)).toHaveLength(2);
+    expect(await spansOf(strict)).toHaveLength(2);
+    // the server side: a query, credentials-like text in the Host header, an '@' in the path
+    await spansOf(t);
+    (t.exporter as MemoryExporter).reset();
+    await call(plain, `${base}/plain`);
+    await call(plain, `${base}/q?password=p4ss&id=1`);
+    await call(plain, `${base}/at`, { host: `u:p4ss@127.0.0.1:${new URL(base).port}` });
+    await call(plain, `${base}/users/@me`);
+    const full = (await spansOf(t)).map((s) => s.attributes['url.full']);
+    expect(full).toEqual([`${base}/plain`, `${base}/q?password=%5BREDACTED%5D&id=1`, `${base}/at`, `${base}/users/@me`]);
+    expect(JSON.stringify(await spansOf(t))).not.toContain('p4ss');
+    expect((await spansOf(t)).map((s) => s.attributes['server.address'])).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1', '127.0.0.1']);
+    agent.destroy();
+    await plain.shutdown();
+    await strict.shutdown();
+  });
+
+  it('client spans to an IPv6 literal: tracedFetch and tracedRequest both tag server.address and the peer without brackets', async () => {
+    const v6 = http.createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((r) => v6.listen(0, '::1', r));
+    const url = `http://[::1]:${(v6.address() as AddressInfo).port}/v6`;
+    const caller = tracer({ serviceName: 'v6' });
+    try {
+      await (await tracedFetch(url, undefined, { tracer: caller })).text();
+      await new Promise<void>((resolve, reject) => {
+        const req = tracedRequest(url, undefined, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        }, { tracer: caller });
+        req.on('error', reject);
+        req.end();
+      });
+      const spans = await spansOf(caller);
+      expect(spans).toHaveLength(2);
+      for (const s of spans) {
+        expect(s.attributes['server.address']).toBe('::1');
+        expect(s.peer).toEqual({ host: '::1', port: (v6.address() as AddressInfo).port });
+        expect(s.attributes['url.full']).toBe(url);
+      }
+    } finally {
+      v6.closeAllConnections();
+      await new Promise((r) => v6.close(r));
+      await caller.shutdown();
+    }
+  });
+
   it('server span: server.address is the Host header without its port (IPv6 brackets kept)', async () => {
     const port = Number(new URL(base).port);
     const hosts: Array<[string, string]> = [
