@@ -62,12 +62,13 @@ export function ourIntegrations(): OurIntegrations | undefined {
 
 /**
  * A loopback setup: `als-header` (full run only) = the floor plus a W3C `traceparent` by hand,
- * no spans; `interceptors` (gRPC only) = client and server interceptors that do
+ * no spans; `minimal` (full run only) = `als-header` plus a minimal tracer written by hand
+ * (one plain span record per side, see {@link MinimalSpan}); `interceptors` (gRPC only) = client and server interceptors that do
  * nothing, the cost of grpc-js's interceptor machinery that any interceptor-based tracing pays.
  * `ours-server` / `ours-client` (full run only): our integration on one side, bare
  * AsyncLocalStorage on the other — where our overhead goes.
  */
-export type Variant = 'untraced' | 'als' | 'als-header' | 'interceptors' | 'ours' | 'ours-server' | 'ours-client' | 'otel';
+export type Variant = 'untraced' | 'als' | 'als-header' | 'minimal' | 'interceptors' | 'ours' | 'ours-server' | 'ours-client' | 'otel';
 
 /** Our integration runs on the server side in this variant. */
 function oursServes(v: Variant): boolean {
@@ -100,6 +101,87 @@ const SPAN_ID_HEAD = '00f067aa';
 function nextTraceparent(): string {
   const n = (++traceparentSerial >>> 0).toString(16).padStart(8, '0');
   return `00-${TRACE_ID_HEAD}${n}-${SPAN_ID_HEAD}${n}-01`;
+}
+
+/**
+ * The `minimal` variant's span: what any tracer must keep per span (ids, parent, name, kind,
+ * start and end in ms from `performance.now()`, status, two tags), and nothing else: no
+ * sampling, no id randomness (a counter), no validation beyond the header's length, no
+ * limits or redaction, no export (records are dropped 512 at a time). The least a tracer doing
+ * section 4's job can cost here: the gap between it and ours is our own code's.
+ */
+export interface MinimalSpan {
+  traceId: string;
+  spanId: string;
+  parentId: string | undefined;
+  name: string;
+  kind: 'server' | 'client';
+  start: number;
+  end: number;
+  status: number;
+  tags: { method: string; target: string };
+}
+
+/** The `minimal` variant's finished spans (dropped 512 at a time) and how many there were. */
+const minimalFinished: MinimalSpan[] = [];
+let minimalEnded = 0;
+let minimalSerial = 0;
+
+function minimalEnd(span: MinimalSpan, status: number): void {
+  span.end = performance.now();
+  span.status = status;
+  minimalEnded++;
+  minimalFinished.push(span);
+  if (minimalFinished.length >= 512) minimalFinished.length = 0;
+}
+
+/** The `minimal` server span from an incoming `traceparent` (a root without a 55-character one). */
+function minimalServerSpan(traceparent: unknown, name: string, target: string): MinimalSpan {
+  const tp = typeof traceparent === 'string' && traceparent.length === 55 ? traceparent : undefined;
+  const id = (++minimalSerial >>> 0).toString(16).padStart(16, '0');
+  return {
+    traceId: tp ? tp.slice(3, 35) : `${TRACE_ID_HEAD}${id.slice(8)}`,
+    spanId: id,
+    parentId: tp ? tp.slice(36, 52) : undefined,
+    name,
+    kind: 'server',
+    start: performance.now(),
+    end: 0,
+    status: 0,
+    tags: { method: 'GET', target },
+  };
+}
+
+/** A `minimal` client span (a new trace) and the `traceparent` that carries it. */
+function minimalClientSpan(name: string, target: string): MinimalSpan {
+  const id = (++minimalSerial >>> 0).toString(16).padStart(16, '0');
+  return { traceId: `${TRACE_ID_HEAD}${id.slice(8)}`, spanId: id, parentId: undefined, name, kind: 'client', start: performance.now(), end: 0, status: 0, tags: { method: 'GET', target } };
+}
+
+function minimalTraceparent(span: MinimalSpan): string {
+  return `00-${span.traceId}-${span.spanId}-01`;
+}
+
+/**
+ * The `minimal` setups' span records ended since the last call (at most the last 512), and the
+ * count of all they ended. For tests.
+ *
+ * @example
+ * ```ts
+ * takeMinimalSpans(); // start afresh
+ * ```
+ */
+export function takeMinimalSpans(): { spans: MinimalSpan[]; ended: number } {
+  const spans = minimalFinished.splice(0);
+  return { spans, ended: minimalEnded };
+}
+
+const kMinimal = Symbol('bench.minimalSpan');
+
+/** `finish` of a `minimal` server response (shared: no closure per request). */
+function onMinimalFinish(this: http.ServerResponse): void {
+  const span = (this as { [kMinimal]?: MinimalSpan })[kMinimal];
+  if (span !== undefined) minimalEnd(span, this.statusCode);
 }
 
 /** What the `als-header` servers saw: requests with a 55-character `traceparent`, and how many differed from the one before. */
@@ -169,6 +251,13 @@ export async function httpTarget(variant: Variant, ours: { tracer: OurTracer; in
   if (variant === 'untraced') listener = handler;
   else if (alsServes(variant)) listener = (req, res) => als.run({}, handler, req, res);
   else if (variant === 'als-header') listener = (req, res) => als.run(sawTraceparent(req.headers.traceparent), handler, req, res);
+  else if (variant === 'minimal')
+    listener = (req, res) => {
+      const span = minimalServerSpan(req.headers.traceparent, 'GET /work', req.url ?? '/');
+      (res as { [kMinimal]?: MinimalSpan })[kMinimal] = span;
+      res.on('finish', onMinimalFinish);
+      als.run(span, handler, req, res);
+    };
   else if (oursServes(variant)) listener = ours!.integ.traceHttpHandler(handler, { tracer: ours!.tracer });
   else {
     const tracer = otel!;
@@ -209,6 +298,21 @@ export async function httpTarget(variant: Variant, ours: { tracer: OurTracer; in
         req.end();
       });
     request = () => als.run({}, withHeader);
+  } else if (variant === 'minimal') {
+    const traced = (): Promise<void> =>
+      new Promise<void>((resolve, reject) => {
+        const span = minimalClientSpan('GET', url);
+        const req = http.request(options, (res) =>
+          consume(res, () => {
+            minimalEnd(span, res.statusCode ?? 0);
+            resolve();
+          }, reject),
+        );
+        req.setHeader('traceparent', minimalTraceparent(span));
+        req.on('error', reject);
+        req.end();
+      });
+    request = () => als.run({}, traced);
   } else if (oursCalls(variant)) {
     const { tracer, integ } = ours!;
     const reqOptions: http.RequestOptions = { agent, method: 'GET' };
@@ -275,6 +379,15 @@ export async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; in
   let serverOptions: grpc.ServerOptions = {};
   if (alsServes(variant)) impl = (call, cb) => als.run({}, handler, call, cb);
   else if (variant === 'als-header') impl = (call, cb) => als.run(sawTraceparent(call.metadata.get('traceparent')[0]), handler, call, cb);
+  else if (variant === 'minimal')
+    impl = (call, cb) => {
+      const span = minimalServerSpan(call.metadata.get('traceparent')[0], 'bench.Bench/Echo', ECHO_PATH);
+      const done: grpc.sendUnaryData<Buffer> = (err, value) => {
+        minimalEnd(span, err ? 2 : 0);
+        cb(err, value);
+      };
+      als.run(span, handler, call, done);
+    };
   else if (variant === 'interceptors') serverOptions = { interceptors: [(_d, call) => new grpc.ServerInterceptingCall(call, {})] };
   else if (oursServes(variant)) serverOptions = ours!.integ.addRpcServerTracing('bench', { tracer: ours!.tracer }).options;
   else if (variant === 'otel') {
@@ -332,6 +445,14 @@ export async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; in
       return call(md);
     };
     request = () => als.run({}, withHeader);
+  } else if (variant === 'minimal') {
+    const traced = (): Promise<void> => {
+      const span = minimalClientSpan('bench.Bench/Echo', ECHO_PATH);
+      const md = new grpc.Metadata();
+      md.set('traceparent', minimalTraceparent(span));
+      return call(md).then(() => minimalEnd(span, 0));
+    };
+    request = () => als.run({}, traced);
   } else {
     const tracer = otel!;
     const setter = { set: (m: grpc.Metadata, k: string, v: string): void => m.set(k, v) };
@@ -399,6 +520,7 @@ const LABEL: Record<Variant, string> = {
   untraced: 'untraced',
   als: 'bare AsyncLocalStorage (floor)',
   'als-header': 'floor + traceparent by hand (no spans)',
+  minimal: 'minimal tracer by hand (span records, no export)',
   interceptors: 'empty interceptors (no tracing)',
   ours: 'ours',
   'ours-server': 'ours on the server only (client: bare ALS)',
@@ -468,7 +590,7 @@ function startWorker(proto: 'http' | 'grpc', variant: Variant, count: number, ca
  */
 export async function benchLoopback(ctx: BenchContext): Promise<void> {
   ctx.progress('\n[4/5] loopback HTTP and gRPC at concurrency 16 (one child process per setup)\n');
-  const variants: Variant[] = ctx.quick ? ['untraced', 'als', 'ours', 'otel'] : ['untraced', 'als', 'als-header', 'ours', 'ours-server', 'ours-client', 'otel'];
+  const variants: Variant[] = ctx.quick ? ['untraced', 'als', 'ours', 'otel'] : ['untraced', 'als', 'als-header', 'minimal', 'ours', 'ours-server', 'ours-client', 'otel'];
   // More rounds than the other sections in a full run: a burst of host load over a few
   // consecutive 1-second rounds must not move the medians (the ratios are what count).
   const rounds = ctx.quick ? ROUNDS.quick : LOOPBACK_ROUNDS_FULL;
@@ -526,7 +648,8 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
       'throughput ratio a CPU-bound service would see, robust to other load on the machine. Target judged on × untraced.',
       '"ours on the server/client only": our integration on that side, bare AsyncLocalStorage on the other (full run only).',
       '"floor + traceparent by hand": the floor, the client setting a fresh W3C traceparent per request, the server reading it into its store, no',
-      'spans (full run only): what propagating a context alone costs.',
+      'spans (full run only): what propagating a context alone costs. "minimal tracer by hand": that plus one plain span record per side',
+      '(ids from a counter, start/end, status, two tags; no sampling, validation, limits or export; full run only): the least section 4\'s job costs.',
     ],
   });
   ctx.results.addData('loopback', data);

@@ -1,6 +1,6 @@
 /**
  * Profiling entry for section 4: runs one loopback variant (HTTP or gRPC; untraced, als,
- * als-header, ours, ours-server, ours-client, otel, interceptors) for a few seconds so that `node --cpu-prof` captures
+ * als-header, minimal, ours, ours-server, ours-client, otel, interceptors) for a few seconds so that `node --cpu-prof` captures
  * a clean profile — or, with `--requests=N`, exactly N requests after a warm-up, for counting
  * instructions, which unlike time is hardly moved by other load on the machine:
  *

@@ -1,4 +1,4 @@
-import { grpcTarget, headersSeenCounts, httpTarget, load, ourIntegrations, type Target, type Variant } from '../../bench/loopback';
+import { grpcTarget, headersSeenCounts, httpTarget, load, ourIntegrations, takeMinimalSpans, type Target, type Variant } from '../../bench/loopback';
 import type { OurTracer } from '../../bench/ours';
 import { createTracer, MemoryExporter, type FinishedSpan, type Tracer } from '../../src';
 
@@ -7,7 +7,8 @@ import { createTracer, MemoryExporter, type FinishedSpan, type Tracer } from '..
  * each client span, the one-sided variants only their side — the other side's bare
  * AsyncLocalStorage runs through our library's storage (one storage in the process), and its
  * store must not become a parent of anything. The propagation floor (`als-header`) sends a
- * fresh, valid `traceparent` with every request.
+ * fresh, valid `traceparent` with every request; the minimal tracer by hand (`minimal`) one span record
+ * per side and request, the server's continuing the client's trace.
  */
 const REQUESTS = 40;
 
@@ -43,7 +44,7 @@ async function spansOf(make: Make, variant: Variant): Promise<{ spans: FinishedS
 describe.each<[string, Make, number]>([
   ['HTTP', httpTarget, REQUESTS],
   ['gRPC', grpcTarget, REQUESTS + 1],
-])('bench loopback setups, %s', (_proto, make, calls) => {
+])('bench loopback setups, %s', (proto, make, calls) => {
   it('ours: every server span continues a client span of the same trace', async () => {
     const { spans, ourStorageRuns } = await spansOf(make, 'ours');
     expect(ourStorageRuns).toBe(0);
@@ -84,5 +85,28 @@ describe.each<[string, Make, number]>([
     const after = headersSeenCounts();
     expect(after.valid - before.valid).toBe(calls);
     expect(after.changed - before.changed).toBe(calls);
+  });
+
+  it('minimal: one client and one server span record per request, each server record continuing its client\'s trace', async () => {
+    takeMinimalSpans();
+    const target = await make('minimal', undefined, undefined);
+    try {
+      const r = await load(target, REQUESTS, 20_000);
+      expect(r.requests).toBe(REQUESTS);
+    } finally {
+      await target.close();
+    }
+    const { spans } = takeMinimalSpans();
+    const clients = spans.filter((s) => s.kind === 'client');
+    const servers = spans.filter((s) => s.kind === 'server');
+    expect(clients).toHaveLength(calls);
+    expect(servers).toHaveLength(calls);
+    const byId = new Map(clients.map((s) => [s.spanId, s]));
+    for (const s of servers) {
+      expect(byId.get(s.parentId ?? '')?.traceId).toBe(s.traceId);
+      expect(s.end).toBeGreaterThanOrEqual(s.start);
+      expect(s.status).toBe(proto === 'HTTP' ? 200 : 0);
+    }
+    expect(new Set(spans.map((s) => s.spanId)).size).toBe(2 * calls);
   });
 });
