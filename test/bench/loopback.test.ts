@@ -14,6 +14,25 @@ const REQUESTS = 40;
 
 type Make = typeof httpTarget;
 
+/** `calls` parents and `calls` children, each child naming (`parentOf`) a parent of its own trace. */
+function expectEachContinues<T extends { traceId: string; spanId: string }>(parents: T[], children: T[], parentOf: (c: T) => string | undefined, calls: number): void {
+  expect(parents).toHaveLength(calls);
+  expect(children).toHaveLength(calls);
+  const byId = new Map(parents.map((s) => [s.spanId, s]));
+  for (const c of children) expect(byId.get(parentOf(c) ?? '')?.traceId).toBe(c.traceId);
+}
+
+/** Set up `variant`, run {@link REQUESTS} requests through it (all must complete), close it. */
+async function runSetup(make: Make, variant: Variant, ours?: Parameters<Make>[1]): Promise<void> {
+  const target: Target = await make(variant, ours, undefined);
+  try {
+    const r = await load(target, REQUESTS, 20_000);
+    expect(r.requests).toBe(REQUESTS);
+  } finally {
+    await target.close();
+  }
+}
+
 /** Spans of one setup, and how often its bare-ALS side ran through our storage (`withSpan`). */
 async function spansOf(make: Make, variant: Variant): Promise<{ spans: FinishedSpan[]; ourStorageRuns: number }> {
   const tracer: Tracer = createTracer({ serviceName: 'bench-test', backend: 'memory', recordCaller: false });
@@ -27,13 +46,7 @@ async function spansOf(make: Make, variant: Variant): Promise<{ spans: FinishedS
       return lib.withSpan(span, fn);
     },
   };
-  const target: Target = await make(variant, { tracer: tracer as unknown as OurTracer, integ }, undefined);
-  try {
-    const r = await load(target, REQUESTS, 20_000);
-    expect(r.requests).toBe(REQUESTS);
-  } finally {
-    await target.close();
-  }
+  await runSetup(make, variant, { tracer: tracer as unknown as OurTracer, integ });
   await tracer.flush();
   const spans = (tracer.exporter as MemoryExporter).getFinishedSpans();
   await tracer.shutdown(1000);
@@ -50,13 +63,7 @@ describe.each<[string, Make, number]>([
     expect(ourStorageRuns).toBe(0);
     const exits = spans.filter((s) => s.kind === 'exit');
     const entries = spans.filter((s) => s.kind === 'entry');
-    expect(exits).toHaveLength(calls);
-    expect(entries).toHaveLength(calls);
-    const byId = new Map(exits.map((s) => [s.spanId, s]));
-    for (const e of entries) {
-      const parent = byId.get(e.parentSpanId ?? '');
-      expect(parent?.traceId).toBe(e.traceId);
-    }
+    expectEachContinues(exits, entries, (e) => e.parentSpanId, calls);
   });
 
   it.each<[Variant, 'entry' | 'exit']>([
@@ -75,13 +82,7 @@ describe.each<[string, Make, number]>([
 
   it('als-header: every request carries a fresh 55-character traceparent to the server', async () => {
     const before = headersSeenCounts();
-    const target = await make('als-header', undefined, undefined);
-    try {
-      const r = await load(target, REQUESTS, 20_000);
-      expect(r.requests).toBe(REQUESTS);
-    } finally {
-      await target.close();
-    }
+    await runSetup(make, 'als-header');
     const after = headersSeenCounts();
     expect(after.valid - before.valid).toBe(calls);
     expect(after.changed - before.changed).toBe(calls);
@@ -89,21 +90,12 @@ describe.each<[string, Make, number]>([
 
   it('minimal: one client and one server span record per request, each server record continuing its client\'s trace', async () => {
     takeMinimalSpans();
-    const target = await make('minimal', undefined, undefined);
-    try {
-      const r = await load(target, REQUESTS, 20_000);
-      expect(r.requests).toBe(REQUESTS);
-    } finally {
-      await target.close();
-    }
+    await runSetup(make, 'minimal');
     const { spans } = takeMinimalSpans();
     const clients = spans.filter((s) => s.kind === 'client');
     const servers = spans.filter((s) => s.kind === 'server');
-    expect(clients).toHaveLength(calls);
-    expect(servers).toHaveLength(calls);
-    const byId = new Map(clients.map((s) => [s.spanId, s]));
+    expectEachContinues(clients, servers, (s) => s.parentId, calls);
     for (const s of servers) {
-      expect(byId.get(s.parentId ?? '')?.traceId).toBe(s.traceId);
       expect(s.end).toBeGreaterThanOrEqual(s.start);
       expect(s.status).toBe(proto === 'HTTP' ? 200 : 0);
     }
