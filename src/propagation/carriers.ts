@@ -107,6 +107,7 @@ function objectKeys(carrier: unknown): string[] {
  */
 export function readIncomingHeader(carrier: unknown, lowerKey: string): string | undefined {
   if (carrier === null || typeof carrier !== 'object') return undefined;
+  // Inherited members (toString, __proto__…) are functions/objects: normalise() rejects them.
   return normalise((carrier as Record<string, unknown>)[lowerKey], lowerKey);
 }
 
@@ -147,10 +148,7 @@ export const headerGetter: KeyedCarrierGetter<HeaderCarrier> = Object.assign(
 export const incomingHeadersGetter: KeyedCarrierGetter<IncomingHttpHeaders> = Object.assign(
   (carrier: IncomingHttpHeaders, key: string): string | undefined => {
     try {
-      if (carrier === null || typeof carrier !== 'object') return undefined;
-      const lower = lowerCaseKey(key);
-      // Inherited members (toString, __proto__…) are functions/objects: normalise() rejects them.
-      return normalise((carrier as Record<string, unknown>)[lower], lower);
+      return readIncomingHeader(carrier, lowerCaseKey(key));
     } catch {
       return undefined;
     }
