@@ -122,21 +122,22 @@ export interface MinimalSpan {
   tags: { method: string; target: string };
 }
 
-/** The `minimal` variant's finished spans (dropped 512 at a time) and how many there were. */
+/** The `minimal` variant's finished spans (dropped 512 at a time). */
 const minimalFinished: MinimalSpan[] = [];
-let minimalEnded = 0;
 let minimalSerial = 0;
 
 function minimalEnd(span: MinimalSpan, status: number): void {
   span.end = performance.now();
   span.status = status;
-  minimalEnded++;
   minimalFinished.push(span);
   if (minimalFinished.length >= 512) minimalFinished.length = 0;
 }
 
-/** The `minimal` server span from an incoming `traceparent` (a root without a 55-character one). */
-function minimalServerSpan(traceparent: unknown, name: string, target: string): MinimalSpan {
+/**
+ * A started `minimal` span: a server span continues the trace of an incoming 55-character
+ * `traceparent`; a client span, or a server span without one, starts a new trace.
+ */
+function minimalSpan(kind: 'server' | 'client', name: string, target: string, traceparent?: unknown): MinimalSpan {
   const tp = typeof traceparent === 'string' && traceparent.length === 55 ? traceparent : undefined;
   const id = (++minimalSerial >>> 0).toString(16).padStart(16, '0');
   return {
@@ -144,7 +145,7 @@ function minimalServerSpan(traceparent: unknown, name: string, target: string): 
     spanId: id,
     parentId: tp ? tp.slice(36, 52) : undefined,
     name,
-    kind: 'server',
+    kind,
     start: performance.now(),
     end: 0,
     status: 0,
@@ -152,28 +153,21 @@ function minimalServerSpan(traceparent: unknown, name: string, target: string): 
   };
 }
 
-/** A `minimal` client span (a new trace) and the `traceparent` that carries it. */
-function minimalClientSpan(name: string, target: string): MinimalSpan {
-  const id = (++minimalSerial >>> 0).toString(16).padStart(16, '0');
-  return { traceId: `${TRACE_ID_HEAD}${id.slice(8)}`, spanId: id, parentId: undefined, name, kind: 'client', start: performance.now(), end: 0, status: 0, tags: { method: 'GET', target } };
-}
-
+/** The `traceparent` that carries a `minimal` client span. */
 function minimalTraceparent(span: MinimalSpan): string {
   return `00-${span.traceId}-${span.spanId}-01`;
 }
 
 /**
- * The `minimal` setups' span records ended since the last call (at most the last 512), and the
- * count of all they ended. For tests.
+ * The `minimal` setups' span records ended since the last call (at most the last 512). For tests.
  *
  * @example
  * ```ts
  * takeMinimalSpans(); // start afresh
  * ```
  */
-export function takeMinimalSpans(): { spans: MinimalSpan[]; ended: number } {
-  const spans = minimalFinished.splice(0);
-  return { spans, ended: minimalEnded };
+export function takeMinimalSpans(): MinimalSpan[] {
+  return minimalFinished.splice(0);
 }
 
 const kMinimal = Symbol('bench.minimalSpan');
@@ -253,7 +247,7 @@ export async function httpTarget(variant: Variant, ours: { tracer: OurTracer; in
   else if (variant === 'als-header') listener = (req, res) => als.run(sawTraceparent(req.headers.traceparent), handler, req, res);
   else if (variant === 'minimal')
     listener = (req, res) => {
-      const span = minimalServerSpan(req.headers.traceparent, 'GET /work', req.url ?? '/');
+      const span = minimalSpan('server', 'GET /work', req.url ?? '/', req.headers.traceparent);
       (res as { [kMinimal]?: MinimalSpan })[kMinimal] = span;
       res.on('finish', onMinimalFinish);
       als.run(span, handler, req, res);
@@ -301,7 +295,7 @@ export async function httpTarget(variant: Variant, ours: { tracer: OurTracer; in
   } else if (variant === 'minimal') {
     const traced = (): Promise<void> =>
       new Promise<void>((resolve, reject) => {
-        const span = minimalClientSpan('GET', url);
+        const span = minimalSpan('client', 'GET', url);
         const req = http.request(options, (res) =>
           consume(res, () => {
             minimalEnd(span, res.statusCode ?? 0);
@@ -381,7 +375,7 @@ export async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; in
   else if (variant === 'als-header') impl = (call, cb) => als.run(sawTraceparent(call.metadata.get('traceparent')[0]), handler, call, cb);
   else if (variant === 'minimal')
     impl = (call, cb) => {
-      const span = minimalServerSpan(call.metadata.get('traceparent')[0], 'bench.Bench/Echo', ECHO_PATH);
+      const span = minimalSpan('server', 'bench.Bench/Echo', ECHO_PATH, call.metadata.get('traceparent')[0]);
       const done: grpc.sendUnaryData<Buffer> = (err, value) => {
         minimalEnd(span, err ? 2 : 0);
         cb(err, value);
@@ -447,7 +441,7 @@ export async function grpcTarget(variant: Variant, ours: { tracer: OurTracer; in
     request = () => als.run({}, withHeader);
   } else if (variant === 'minimal') {
     const traced = (): Promise<void> => {
-      const span = minimalClientSpan('bench.Bench/Echo', ECHO_PATH);
+      const span = minimalSpan('client', 'bench.Bench/Echo', ECHO_PATH);
       const md = new grpc.Metadata();
       md.set('traceparent', minimalTraceparent(span));
       return call(md).then(() => minimalEnd(span, 0));

@@ -91,7 +91,7 @@ describe.each<[string, Make, number]>([
   it('minimal: one client and one server span record per request, each server record continuing its client\'s trace', async () => {
     takeMinimalSpans();
     await runSetup(make, 'minimal');
-    const { spans } = takeMinimalSpans();
+    const spans = takeMinimalSpans();
     const clients = spans.filter((s) => s.kind === 'client');
     const servers = spans.filter((s) => s.kind === 'server');
     expectEachContinues(clients, servers, (s) => s.parentId, calls);
