@@ -189,3 +189,31 @@ describe('W3CTraceContextPropagator — inject', () => {
     expect(written).toEqual(['traceparent']);
   });
 });
+
+describe('W3CTraceContextPropagator — traceparent check against a reference reading of §3.2', () => {
+  /** §3.2 as regular expressions: the fields, version ff invalid, version 00 exactly 55 chars, ids not all zeros. */
+  function referenceFlags(tp: string): number | undefined {
+    const m = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-[^]*)?$/.exec(tp);
+    if (!m || m[1] === 'ff' || (m[1] === '00' && tp.length !== 55)) return undefined;
+    if (/^0+$/.test(m[2]!) || /^0+$/.test(m[3]!)) return undefined;
+    return parseInt(m[4]!, 16);
+  }
+  const valid = `00-${TRACE}-${SPAN}-01`;
+  const cases: string[] = [valid, `01-${TRACE}-${SPAN}-09-extra`, `01-${TRACE}-${SPAN}-09x`, `cc-${TRACE}-${SPAN}-00-`, `ff-${TRACE}-${SPAN}-01`, `00-${TRACE}-${SPAN}-01-`];
+  // every position of a valid value, replaced by characters that are wrong there (or right)
+  const replacements = ['0', '9', 'a', 'f', 'g', 'A', 'F', '-', ' ', '/', ':', '`', '\u0130', '\u0161', '\u6130', '\u0000', '\u00e1'];
+  for (let i = 0; i < 55; i++) for (const r of replacements) cases.push(valid.slice(0, i) + r + valid.slice(i + 1));
+  cases.push(`00-${'0'.repeat(32)}-${SPAN}-01`, `00-${TRACE}-${'0'.repeat(16)}-01`, `00-${'0'.repeat(31)}1-${SPAN}-01`, `00-${TRACE}-${'0'.repeat(15)}1-01`);
+  cases.push(valid.slice(0, 54), `${valid}0`, `${valid}-`, `02-${TRACE}-${SPAN}-01${'x'.repeat(40)}`);
+
+  test('accepts and rejects exactly what the reference does, with the same flags', () => {
+    for (const tp of cases) {
+      const want = referenceFlags(tp);
+      const ctx = extract(tp);
+      if (want === undefined) expect({ tp, ctx }).toEqual({ tp, ctx: undefined });
+      else expect({ tp, sampled: ctx?.sampled, traceId: ctx?.traceId, spanId: ctx?.spanId }).toEqual({ tp, sampled: (want & 1) === 1, traceId: tp.slice(3, 35), spanId: tp.slice(36, 52) });
+    }
+    expect(cases.filter((tp) => referenceFlags(tp) !== undefined).length).toBeGreaterThan(20);
+    expect(cases.filter((tp) => referenceFlags(tp) === undefined).length).toBeGreaterThan(500);
+  });
+});
