@@ -89,9 +89,14 @@ function alsCalls(v: Variant): boolean {
   return v === 'als' || v === 'ours-server';
 }
 
-let traceparentSerial = 0;
+let serial = 0;
 const TRACE_ID_HEAD = '4bf92f3577b34da6a3ce929d';
 const SPAN_ID_HEAD = '00f067aa';
+
+/** 8 hex digits that differ on every call: the varying tail of the bench's hand-made ids. */
+function nextSerialHex(): string {
+  return (++serial >>> 0).toString(16).padStart(8, '0');
+}
 
 /**
  * A valid W3C `traceparent` that differs on every call (as real trace and span ids do, so
@@ -99,7 +104,7 @@ const SPAN_ID_HEAD = '00f067aa';
  * `als-header` variant's client side.
  */
 function nextTraceparent(): string {
-  const n = (++traceparentSerial >>> 0).toString(16).padStart(8, '0');
+  const n = nextSerialHex();
   return `00-${TRACE_ID_HEAD}${n}-${SPAN_ID_HEAD}${n}-01`;
 }
 
@@ -124,7 +129,6 @@ export interface MinimalSpan {
 
 /** The `minimal` variant's finished spans (dropped 512 at a time). */
 const minimalFinished: MinimalSpan[] = [];
-let minimalSerial = 0;
 
 function minimalEnd(span: MinimalSpan, status: number): void {
   span.end = performance.now();
@@ -139,10 +143,10 @@ function minimalEnd(span: MinimalSpan, status: number): void {
  */
 function minimalSpan(kind: 'server' | 'client', name: string, target: string, traceparent?: unknown): MinimalSpan {
   const tp = typeof traceparent === 'string' && traceparent.length === 55 ? traceparent : undefined;
-  const id = (++minimalSerial >>> 0).toString(16).padStart(16, '0');
+  const n = nextSerialHex();
   return {
-    traceId: tp ? tp.slice(3, 35) : `${TRACE_ID_HEAD}${id.slice(8)}`,
-    spanId: id,
+    traceId: tp ? tp.slice(3, 35) : `${TRACE_ID_HEAD}${n}`,
+    spanId: `${SPAN_ID_HEAD}${n}`,
     parentId: tp ? tp.slice(36, 52) : undefined,
     name,
     kind,
