@@ -17,6 +17,12 @@ import type { AttributeValue, FinishedSpan, Resource, SpanKind } from '../../src
 export const SDK_NAME = 'traceandtrace';
 
 const NO_LINKS: Link[] = [];
+/** Shared by every span without events (the encoders only read it). */
+const NO_EVENTS: TimedEvent[] = [];
+/** Shared statuses (read-only to the encoders): one object less per span. */
+const STATUS_UNSET: OtelSpanStatus = Object.freeze({ code: OtelStatusCode.UNSET });
+const STATUS_OK: OtelSpanStatus = Object.freeze({ code: OtelStatusCode.OK });
+const STATUS_ERROR: OtelSpanStatus = Object.freeze({ code: OtelStatusCode.ERROR });
 
 const KIND: Record<SpanKind, OtelSpanKind> = {
   entry: OtelSpanKind.SERVER,
@@ -158,29 +164,42 @@ export class OtlpReadableSpan implements ReadableSpan {
   readonly startTime: HrTime;
   /** End, `[s, ns]` since epoch (from µs). */
   readonly endTime: HrTime;
-  /** End − start, `[s, ns]`. */
-  readonly duration: HrTime;
+  /** End − start, `[s, ns]` (made when read: OTLP's encoders read start and end only). */
+  get duration(): HrTime {
+    return toHrTime(this.durationUs);
+  }
   /** UNSET / OK / ERROR (message for ERROR only). */
   readonly status: OtelSpanStatus;
   /** The span's attributes plus the peer's `server.address`/`client.address`, port and `peer.service`. */
   readonly attributes: OtelAttributes;
-  /** Always empty: the core has no links. */
-  readonly links: Link[] = NO_LINKS;
+  /** Always empty: the core has no links. (Constant members are prototype getters: a smaller object per span.) */
+  get links(): Link[] {
+    return NO_LINKS;
+  }
   /** Span events, times as `HrTime`. */
   readonly events: TimedEvent[];
   /** Always true: only finished spans are exported. */
-  readonly ended = true;
+  get ended(): boolean {
+    return true;
+  }
   /** The process resource (see {@link otlpResource}). */
   readonly resource: OtelResource;
   /** `{ name: 'traceandtrace', version }`. */
   readonly instrumentationScope: { name: string; version: string };
   /** 0: the core applied its limits before export. */
-  readonly droppedAttributesCount = 0;
+  get droppedAttributesCount(): number {
+    return 0;
+  }
   /** 0: the core applied its limits before export. */
-  readonly droppedEventsCount = 0;
+  get droppedEventsCount(): number {
+    return 0;
+  }
   /** 0: no links. */
-  readonly droppedLinksCount = 0;
+  get droppedLinksCount(): number {
+    return 0;
+  }
   private readonly context: OtelSpanContext;
+  private readonly durationUs: number;
 
   /**
    * @param span - a finished span from the core (read, never mutated)
@@ -192,26 +211,19 @@ export class OtlpReadableSpan implements ReadableSpan {
     this.kind = KIND[span.kind] ?? OtelSpanKind.INTERNAL;
     const traceFlags = span.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE;
     const traceState = span.remoteParentContext?.traceState;
-    this.context = {
-      traceId: span.traceId,
-      spanId: span.spanId,
-      traceFlags,
-      isRemote: false,
-      ...(traceState ? { traceState: new TraceState(traceState) } : {}),
-    };
+    // One shape for every span (no spread): the serializer reads `traceState?.serialize()`.
+    this.context = { traceId: span.traceId, spanId: span.spanId, traceFlags, isRemote: false, traceState: traceState ? new TraceState(traceState) : undefined };
     this.parentSpanContext = span.parentSpanId
       ? { traceId: span.traceId, spanId: span.parentSpanId, traceFlags, isRemote: span.remoteParent }
       : undefined;
     this.startTime = toHrTime(span.startTimeUs);
     this.endTime = toHrTime(span.endTimeUs);
-    this.duration = toHrTime(span.endTimeUs - span.startTimeUs);
+    this.durationUs = span.endTimeUs - span.startTimeUs;
     const code = span.status.code;
-    this.status =
-      code === 'error'
-        ? { code: OtelStatusCode.ERROR, ...(span.status.message ? { message: span.status.message } : {}) }
-        : { code: code === 'ok' ? OtelStatusCode.OK : OtelStatusCode.UNSET };
+    const message = span.status.message;
+    this.status = code === 'error' ? (message ? { code: OtelStatusCode.ERROR, message } : STATUS_ERROR) : code === 'ok' ? STATUS_OK : STATUS_UNSET;
     this.attributes = attributesWithPeer(span);
-    this.events = span.events.map((e) => ({
+    this.events = span.events.length === 0 ? NO_EVENTS : span.events.map((e) => ({
       name: e.name,
       time: toHrTime(e.timeUs),
       attributes: e.attributes as OtelAttributes,
