@@ -98,8 +98,11 @@ const LOG_INTERVAL_MS = 60_000;
  * Errors: `export()` never throws synchronously; it rejects with an `ExportError` whose
  * `retryable` is true for connection errors, the timeout, 408/429 and 5xx, and false for
  * other statuses (400: Zipkin rejected the spans), TLS errors, and after `shutdown()`.
- * At most one request is in flight per exporter: a new `export()` (the caller gave up on the
- * previous one) or `shutdown()` ends a request still open.
+ * Up to {@link ZipkinExporter.maxConcurrentExports} (4) exports run at once, each with its own
+ * request (keep-alive pool of 4 sockets), so a flush or shutdown drains the queue in parallel
+ * batches while others are compressed or answered. Never more requests than that: the
+ * pipeline never has more exports running, so a further `export()` means its caller gave up
+ * on one — the oldest request still open is ended. `shutdown()` ends every request still open.
  *
  * @example
  * ```ts
@@ -117,11 +120,19 @@ export class ZipkinExporter implements SpanExporter {
   private readonly tls: { ca?: string | Buffer; rejectUnauthorized?: boolean } | undefined;
   private readonly logger: Logger | undefined;
   private readonly agent: http.Agent;
+  /**
+   * Batches this exporter takes at once while the pipeline drains the queue for a flush or a
+   * shutdown: 4, one request each (the keep-alive pool's 4 sockets). In steady state the
+   * pipeline exports one batch at a time.
+   */
+  readonly maxConcurrentExports = 4;
   private readonly stats: ZipkinExporterCounters = { requests: 0, spansSent: 0, invalidSpans: 0, gzipped: 0 };
   /** The JSON body buffer kept between batches (no joined string and no fresh buffer per batch). */
   private readonly scratch = new ReusableBuffer();
-  private inFlight: Promise<unknown> | undefined;
-  private currentRequest: AbortController | undefined;
+  /** The exports running now (settled either way), for `forceFlush()`. */
+  private readonly exports = new Set<Promise<unknown>>();
+  /** One per request open now, oldest first. */
+  private readonly requests = new Set<AbortController>();
   private closed = false;
   private lastInvalidLogMs = -Infinity;
   private invalidSinceLog = 0;
@@ -196,10 +207,8 @@ export class ZipkinExporter implements SpanExporter {
       () => undefined,
       () => undefined,
     );
-    this.inFlight = tracked;
-    void tracked.then(() => {
-      if (this.inFlight === tracked) this.inFlight = undefined;
-    });
+    this.exports.add(tracked);
+    void tracked.then(() => this.exports.delete(tracked));
     return p;
   }
 
@@ -219,17 +228,23 @@ export class ZipkinExporter implements SpanExporter {
       headers['Content-Encoding'] = 'gzip';
       this.stats.gzipped++;
     }
-    // By the SpanExporter contract export() is never called concurrently: a request still
-    // open now belongs to an export its caller already gave up on (the pipeline's timeout
-    // or shutdown deadline was shorter than ours). End it, so at most one request is ever
-    // in flight per exporter, whatever the collector does.
-    this.currentRequest?.abort();
+    // By the SpanExporter contract at most maxConcurrentExports exports run at once: with that
+    // many requests still open, the oldest belongs to an export its caller already gave up on
+    // (the pipeline's timeout or shutdown deadline was shorter than ours). End it, so requests
+    // never pile up, whatever the collector does.
+    if (this.requests.size >= this.maxConcurrentExports) {
+      const oldest = this.requests.values().next().value;
+      if (oldest !== undefined) {
+        this.requests.delete(oldest);
+        oldest.abort();
+      }
+    }
     if (this.closed) {
       scratch.release(json);
       throw exportError('Zipkin exporter is shut down', false);
     }
     const abort = new AbortController();
-    this.currentRequest = abort;
+    this.requests.add(abort);
     this.stats.requests++;
     try {
       await postSpans({
@@ -244,7 +259,7 @@ export class ZipkinExporter implements SpanExporter {
         onBodyFree: body === json ? () => scratch.release(json) : undefined,
       });
     } finally {
-      if (this.currentRequest === abort) this.currentRequest = undefined;
+      this.requests.delete(abort);
     }
     this.stats.spansSent += spans;
   }
@@ -261,7 +276,7 @@ export class ZipkinExporter implements SpanExporter {
   }
 
   /**
-   * Nothing is buffered here (the core's pipeline holds the queue); waits for an export in flight.
+   * Nothing is buffered here (the core's pipeline holds the queue); waits for the exports in flight.
    *
    * Never rejects.
    *
@@ -271,11 +286,11 @@ export class ZipkinExporter implements SpanExporter {
    * ```
    */
   async forceFlush(): Promise<void> {
-    await this.inFlight;
+    await Promise.all(this.exports);
   }
 
   /**
-   * Ends a request still in flight, closes the keep-alive sockets; later exports reject.
+   * Ends the requests still in flight, closes the keep-alive sockets; later exports reject.
    *
    * It does not wait for a request still open: the core's pipeline calls `shutdown()` only
    * after it delivered what it could before its deadline, so anything still open was
@@ -289,8 +304,9 @@ export class ZipkinExporter implements SpanExporter {
    */
   async shutdown(): Promise<void> {
     this.closed = true;
-    this.currentRequest?.abort();
-    await this.inFlight;
+    for (const request of this.requests) request.abort();
+    this.requests.clear();
+    await Promise.all(this.exports);
     this.agent.destroy();
   }
 }

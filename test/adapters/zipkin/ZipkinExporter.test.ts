@@ -288,17 +288,20 @@ describe('ZipkinExporter → Zipkin stand-in', () => {
     expect(z.inFlight()).toBe(0);
   });
 
-  test('a new export() ends a request its caller gave up on; shutdown() ends one still open', async () => {
+  test('exports run concurrently up to maxConcurrentExports; one more ends the oldest request; shutdown() ends the rest', async () => {
     z.setMode('hang');
     const e = exporter({ timeoutMs: 60_000 });
-    const abandoned = e.export([makeSpan()]).catch((x: unknown) => x);
-    await z.waitForRequests(1);
-    const second = e.export([makeSpan()]).catch((x: unknown) => x);
-    expect(await abandoned).toMatchObject({ retryable: true, code: 'ABORT_ERR' });
-    await z.waitForRequests(2);
+    expect(e.maxConcurrentExports).toBe(4);
+    const open = Array.from({ length: 4 }, () => e.export([makeSpan()]).catch((x: unknown) => x));
+    await z.waitForRequests(4);
+    expect(z.inFlight()).toBe(4); // four requests open at once, none waiting for another
+    // A fifth export: the pipeline never runs more than four, so the oldest was given up on.
+    const fifth = e.export([makeSpan()]).catch((x: unknown) => x);
+    expect(await open[0]).toMatchObject({ retryable: true, code: 'ABORT_ERR' });
+    await z.waitForRequests(5);
     await e.shutdown(); // does not wait 60 s for the hanging collector
-    expect(await second).toMatchObject({ retryable: true, code: 'ABORT_ERR' });
-    expect(z.maxInFlight()).toBe(1);
+    for (const p of [...open.slice(1), fifth]) expect(await p).toMatchObject({ retryable: true, code: 'ABORT_ERR' });
+    expect(z.maxInFlight()).toBe(4);
     for (let i = 0; i < 50 && z.inFlight() > 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(z.inFlight()).toBe(0);
   });
