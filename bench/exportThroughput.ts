@@ -82,15 +82,16 @@ interface Target {
 /** The row compared with OpenTelemetry's exporter, and its like-for-like twin (same attributes per span). */
 const OTLP_HTTP = 'otlp → HTTP (protobuf)';
 const OTLP_HTTP_NO_CALLER = 'otlp → HTTP (protobuf), recordCaller: false';
+const otlpHttpEndpoint = (p: { http: number }): string => `http://127.0.0.1:${p.http}/v1/traces`;
 
 const TARGETS: Target[] = [
   { label: 'jaeger → HTTP collector (Thrift)', backend: 'jaeger', endpoint: (p) => `http://127.0.0.1:${p.http}/api/traces` },
   { label: 'jaeger → UDP agent (Thrift emitBatch)', backend: 'jaeger', endpoint: (p) => `udp://127.0.0.1:${p.udp}` },
   { label: 'zipkin → HTTP (JSON v2)', backend: 'zipkin', endpoint: (p) => `http://127.0.0.1:${p.http}/api/v2/spans` },
   { label: 'skywalking → gRPC (SegmentObject)', backend: 'skywalking', endpoint: (p) => `127.0.0.1:${p.grpc}` },
-  { label: OTLP_HTTP, backend: 'otlp', endpoint: (p) => `http://127.0.0.1:${p.http}/v1/traces` },
+  { label: OTLP_HTTP, backend: 'otlp', endpoint: otlpHttpEndpoint },
   // Without the `caller` attribute (on by default; OpenTelemetry records none): the same bytes per span as OTel's.
-  { label: OTLP_HTTP_NO_CALLER, backend: 'otlp', endpoint: (p) => `http://127.0.0.1:${p.http}/v1/traces`, recordCaller: false, fullOnly: true },
+  { label: OTLP_HTTP_NO_CALLER, backend: 'otlp', endpoint: otlpHttpEndpoint, recordCaller: false, fullOnly: true },
   { label: 'otlp → gRPC', backend: 'otlp', endpoint: (p) => `grpc://127.0.0.1:${p.grpc}` },
 ];
 
@@ -123,7 +124,7 @@ export async function benchExport(ctx: BenchContext): Promise<void> {
   ctx.progress('\n[5/5] export throughput\n');
   // 50,000 spans a round in the full run: a ~0.2 s flush, long enough that one GC or a burst of
   // load on the machine moves the ratio little (20,000: 0.81–1.22× OTel like for like in 9 runs;
-  // 50,000: 0.95–1.01× in 3).
+  // 50,000: 0.95–1.02× in 5).
   const parents = ctx.quick ? 30 : 500;
   const children = 99;
   const spans = parents * (children + 1);

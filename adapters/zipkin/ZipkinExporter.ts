@@ -66,6 +66,8 @@ export interface ZipkinExporterCounters {
 }
 
 const LOG_INTERVAL_MS = 60_000;
+/** Exports (one request each) at once while the pipeline drains, and sockets in the keep-alive pool. */
+const MAX_CONCURRENT_EXPORTS = 4;
 
 /**
  * A {@link SpanExporter} for Zipkin's `POST /api/v2/spans`.
@@ -125,7 +127,7 @@ export class ZipkinExporter implements SpanExporter {
    * shutdown: 4, one request each (the keep-alive pool's 4 sockets). In steady state the
    * pipeline exports one batch at a time.
    */
-  readonly maxConcurrentExports = 4;
+  readonly maxConcurrentExports = MAX_CONCURRENT_EXPORTS;
   private readonly stats: ZipkinExporterCounters = { requests: 0, spansSent: 0, invalidSpans: 0, gzipped: 0 };
   /** The JSON body buffer kept between batches (no joined string and no fresh buffer per batch). */
   private readonly scratch = new ReusableBuffer();
@@ -173,9 +175,9 @@ export class ZipkinExporter implements SpanExporter {
     headers['Content-Type'] = 'application/json';
     this.headers = headers;
 
-    // Keep-alive pool; at most 4 sockets even if the pipeline ever exports concurrently.
-    this.agent =
-      url.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 4 }) : new http.Agent({ keepAlive: true, maxSockets: 4 });
+    // Keep-alive pool: one socket per export the pipeline may run at once.
+    const pool = { keepAlive: true, maxSockets: MAX_CONCURRENT_EXPORTS };
+    this.agent = url.protocol === 'https:' ? new https.Agent(pool) : new http.Agent(pool);
   }
 
   /**
