@@ -610,7 +610,7 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
       }
     }
     // gRPC warms up slower: its second 1.2 s round still ran at 80–90 % of the later ones
-    // (grpc-js's code reaches the optimizing compiler only after a few thousand calls).
+    // (4 interleaved runs of 1–6 gRPC processes, 2026-12-02).
     const res = await interleave(workers, { rounds, warmup: proto === 'gRPC' ? 2 : 1, progress: ctx.progress });
     for (const w of workers) await w.close().catch(() => undefined);
     const base = res.get('untraced')?.rps;
