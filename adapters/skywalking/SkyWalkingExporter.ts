@@ -155,7 +155,11 @@ export class SkyWalkingExporter implements SpanExporter {
   private readonly secrets: readonly string[];
   /** `collect` streams not yet answered: `shutdown()` cancels them. */
   private readonly calls = new Set<grpc.ClientWritableStream<Buffer>>();
-  /** Exports not yet settled (as promises that never reject): `forceFlush()` and `shutdown()` wait for them. */
+  /**
+   * Sends not yet settled, of exports and flushes (as promises that never reject):
+   * `forceFlush()` and `shutdown()` wait for them, so spans a failed send gives back are in
+   * the buffer before shutdown counts what it drops.
+   */
   private readonly running = new Set<Promise<unknown>>();
   /** The attempt in flight per batch: the same batch passed again waits for it (see `export()`). */
   private readonly attempts = new WeakMap<readonly FinishedSpan[], Promise<unknown>>();
@@ -317,13 +321,20 @@ export class SkyWalkingExporter implements SpanExporter {
     void p.then(() => this.running.delete(p));
   }
 
-  /** Resolves once every export running now (and any started meanwhile) settled. Never rejects. */
+  /** Resolves once every send running now (and any started meanwhile) settled. Never rejects. */
   private async settleRunning(): Promise<void> {
     while (this.running.size > 0) await Promise.all(this.running);
   }
 
+  /** {@link takeAndSend}, tracked in `running` until it settles. */
+  private sendNow(batch: readonly FinishedSpan[], force: boolean): Promise<void> {
+    const run = this.takeAndSend(batch, force);
+    this.track(run.catch(() => undefined));
+    return run;
+  }
+
   /** Takes `batch`'s segments out of the assembler, sends them, and settles the take. */
-  private async sendNow(batch: readonly FinishedSpan[], force: boolean): Promise<void> {
+  private async takeAndSend(batch: readonly FinishedSpan[], force: boolean): Promise<void> {
     if (this.closed) throw exportError('skywalking exporter is shut down', false);
     if (this.stopping && !force) throw exportError('skywalking exporter is shutting down', false);
     const assembly = this.assembler.take(batch, force);

@@ -393,6 +393,25 @@ describe('SkyWalkingExporter with an OAP that hangs or quotes our metadata', () 
     }
   });
 
+  it('shutdown() during a forceFlush the OAP never answers counts the spans that flush held as dropped', async () => {
+    let arrived!: () => void;
+    const reached = new Promise<void>((r) => (arrived = r));
+    const oap = await startOap((call) => call.on('data', () => arrived()));
+    try {
+      const e = new SkyWalkingExporter({ endpoint: oap.address, resource: resource(), logger, timeoutMs: 60_000, management: false });
+      await e.export([span({ segmentId: 'held', segmentSpanIndex: 1 }), span({ segmentId: 'held', segmentSpanIndex: 2 })]);
+      const flush = e.forceFlush().catch((err: ExportError) => err); // the core's drain, then it gives up at its deadline
+      await reached;
+      await e.shutdown();
+      // the cancelled flush gave its spans back before shutdown counted the buffer
+      expect(e.droppedSpans()).toBe(2);
+      expect(e.stats().spansPending).toBe(2);
+      await expect(flush).resolves.toMatchObject({ message: expect.stringContaining('abandoned at shutdown') });
+    } finally {
+      oap.stop();
+    }
+  });
+
   it('runs up to 4 collect streams at once (maxConcurrentExports); shutdown cancels every one', async () => {
     let open = 0;
     let maxOpen = 0;
