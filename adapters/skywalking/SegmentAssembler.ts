@@ -121,7 +121,7 @@ export class SegmentAssembler {
    */
   private readonly delivered = new WeakMap<readonly FinishedSpan[], DeliveredBatch>();
   /** Spans of a given-back batch that another send took meanwhile: its retry skips them. */
-  private readonly skip = new WeakMap<readonly FinishedSpan[], ReadonlySet<FinishedSpan>>();
+  private readonly skip = new WeakMap<readonly FinishedSpan[], Set<FinishedSpan>>();
   private continuationSeq = 0;
   private readonly maxPendingSpans: number;
   private readonly maxPendingAgeMs: number;
@@ -266,23 +266,20 @@ export class SegmentAssembler {
     }
     // The batch's held spans leave the buffer (its retry brings them); those another take sent
     // meanwhile are skipped by the retry.
-    let gone: Set<FinishedSpan> | undefined;
+    let skip = this.skip.get(batch);
     for (const [segmentId, spans] of held) {
       const entry = pending.get(segmentId);
       const mine = new Set(spans);
-      const kept = entry !== undefined ? entry.spans.filter((s) => !mine.delete(s)) : [];
       if (entry !== undefined) {
+        const kept = entry.spans.filter((s) => !mine.delete(s));
         this.pendingSpans -= entry.spans.length - kept.length;
         if (kept.length > 0) entry.spans = kept;
         else pending.delete(segmentId);
       }
-      for (const s of mine) (gone ??= new Set()).add(s);
-    }
-    const skipped = this.skip.get(batch);
-    if (gone !== undefined || skipped !== undefined) {
-      const all = new Set<FinishedSpan>(skipped);
-      if (gone !== undefined) for (const s of gone) all.add(s);
-      this.skip.set(batch, all);
+      for (const s of mine) {
+        if (skip === undefined) this.skip.set(batch, (skip = new Set()));
+        skip.add(s);
+      }
     }
     // A first span that was not delivered: the segment does not count as sent.
     for (const [segmentId, info] of remembered) if (this.sent.get(segmentId) === info) this.sent.delete(segmentId);

@@ -258,11 +258,9 @@ export class SkyWalkingExporter implements SpanExporter {
    */
   export(batch: readonly FinishedSpan[]): Promise<void> {
     const prior = this.attempts.get(batch);
-    const go = (): Promise<void> => this.sendNow(batch, false);
+    const go = (): Promise<void> => this.takeAndSend(batch, false);
     const run = prior !== undefined ? prior.then(go) : go();
-    const settled = run.catch(() => undefined);
-    this.attempts.set(batch, settled);
-    this.track(settled);
+    this.attempts.set(batch, this.track(run));
     return run;
   }
 
@@ -276,7 +274,11 @@ export class SkyWalkingExporter implements SpanExporter {
    * ```
    */
   forceFlush(): Promise<void> {
-    return this.settleRunning().then(() => this.sendNow([], true));
+    return this.settleRunning().then(() => {
+      const run = this.takeAndSend([], true);
+      this.track(run);
+      return run;
+    });
   }
 
   /**
@@ -315,22 +317,20 @@ export class SkyWalkingExporter implements SpanExporter {
     this.managementClient.close();
   }
 
-  /** Keeps `p` (which never rejects) in `running` until it settles. */
-  private track(p: Promise<unknown>): void {
-    this.running.add(p);
-    void p.then(() => this.running.delete(p));
+  /** Keeps `run` in `running` until it settles; returns it as a promise that never rejects. */
+  private track(run: Promise<unknown>): Promise<void> {
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running.add(settled);
+    void settled.then(() => this.running.delete(settled));
+    return settled;
   }
 
   /** Resolves once every send running now (and any started meanwhile) settled. Never rejects. */
   private async settleRunning(): Promise<void> {
     while (this.running.size > 0) await Promise.all(this.running);
-  }
-
-  /** {@link takeAndSend}, tracked in `running` until it settles. */
-  private sendNow(batch: readonly FinishedSpan[], force: boolean): Promise<void> {
-    const run = this.takeAndSend(batch, force);
-    this.track(run.catch(() => undefined));
-    return run;
   }
 
   /** Takes `batch`'s segments out of the assembler, sends them, and settles the take. */
