@@ -195,7 +195,7 @@ export async function benchExport(ctx: BenchContext): Promise<void> {
       'timed: tracer.flush() of a full queue (batches of 512); the receiver runs in another process on the other core.',
       'theirs only where the vendor client has an awaitable flush to the same receiver (OTel); higher is better here.',
       'ours records a `caller` attribute per span by default (~50 bytes of OTLP per span here: 209 vs 159); the recordCaller: false row sends what OTel sends.',
-      'OTel forceFlush() sends all batches at once (its limit of 30 in-flight exports lifted); ours sends up to the exporter\'s maxConcurrentExports batches at once (OTLP, Jaeger over HTTP and Zipkin 4, the others 1).',
+      'OTel forceFlush() sends all batches at once (its limit of 30 in-flight exports lifted); ours sends up to the exporter\'s maxConcurrentExports batches at once (OTLP, Jaeger over HTTP, Zipkin and SkyWalking 4; Jaeger over UDP 1).',
     ],
   });
   ctx.results.addData('export', { spansPerRound: spans, results: Object.fromEntries(res) });

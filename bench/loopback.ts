@@ -609,7 +609,9 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
         ctx.progress(`  - ${proto} ${v}: setup failed: ${err instanceof Error ? err.message : String(err)} (n/a)\n`);
       }
     }
-    const res = await interleave(workers, { rounds, warmup: 1, progress: ctx.progress });
+    // gRPC warms up slower: its second 1.2 s round still ran at 80–90 % of the later ones
+    // (4 interleaved runs of 1–6 gRPC processes, 2026-12-02).
+    const res = await interleave(workers, { rounds, warmup: proto === 'gRPC' ? 2 : 1, progress: ctx.progress });
     for (const w of workers) await w.close().catch(() => undefined);
     const base = res.get('untraced')?.rps;
     const floor = res.get('als')?.rps;

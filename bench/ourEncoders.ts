@@ -10,7 +10,7 @@
  * |----------------------------|-----------------------------------------------------------------------|
  * | `bench-encode-jaeger`      | `toThriftSpan` + `toThriftProcess` → Thrift binary `Batch` (`encodeBatch`, the exporter's kept buffer) |
  * | `bench-encode-zipkin`      | `encodeZipkinBatch`: `encodeZipkinSpan` per span → JSON v2 array bytes |
- * | `bench-encode-skywalking`  | `SegmentAssembler.plan` → `toSegmentObject` → `serializeBinary()`     |
+ * | `bench-encode-skywalking`  | `SegmentAssembler.take` → `toSegmentObject` → `serializeBinary()`     |
  * | `bench-encode-otlp`        | `new OtlpReadableSpan` → `ProtobufTraceSerializer.serializeRequest`   |
  *
  * The adapters' internal modules are loaded at run time (not type-imported) so that a change
@@ -90,17 +90,17 @@ const factories: Record<string, Factory> = {
   },
   skywalking: () => {
     const { SegmentAssembler } = require('../adapters/skywalking/SegmentAssembler') as {
-      SegmentAssembler: new () => { plan(batch: readonly FinishedSpan[], force: boolean): { segments: unknown[]; commit(): void } };
+      SegmentAssembler: new () => { take(batch: readonly FinishedSpan[], force: boolean): { segments: unknown[]; delivered(): void } };
     };
     const { toSegmentObject } = require('../adapters/skywalking/segmentMapping') as {
       toSegmentObject(segment: unknown, cache?: Map<string, unknown>): { serializeBinary(): Uint8Array };
     };
     const assembler = new SegmentAssembler();
     const run = (batch: readonly FinishedSpan[], force: boolean): void => {
-      const plan = assembler.plan(batch, force);
+      const assembly = assembler.take(batch, force);
       const cache = new Map<string, unknown>(); // per batch, as the exporter does
-      for (const seg of plan.segments) encodedBytes += toSegmentObject(seg, cache).serializeBinary().length;
-      plan.commit();
+      for (const seg of assembly.segments) encodedBytes += toSegmentObject(seg, cache).serializeBinary().length;
+      assembly.delivered();
     };
     return {
       exporter: {

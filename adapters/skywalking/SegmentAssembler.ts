@@ -21,22 +21,35 @@ export interface SegmentAssemblerOptions {
 }
 
 /**
- * The segments one `plan()` produced; nothing changes in the assembler until `commit()`.
+ * The segments one {@link SegmentAssembler.take} took out of the assembler for one send. The
+ * assembler has changed already (so sends can overlap); exactly one of `delivered()` and
+ * `giveBack()` settles it, a second call does nothing.
  *
  * @example
  * ```ts
- * const plan = assembler.plan(batch, false);
- * await send(plan.segments);
- * plan.commit();
+ * const assembly = assembler.take(batch, false);
+ * try {
+ *   await send(assembly.segments);
+ *   assembly.delivered();
+ * } catch (err) {
+ *   assembly.giveBack();
+ *   throw err; // the pipeline retries the same batch (or drops it and counts it)
+ * }
  * ```
  */
-export interface AssemblyPlan {
+export interface Assembly {
   /** Segments to send now. */
-  segments: AssembledSegment[];
+  readonly segments: AssembledSegment[];
   /** Number of spans inside `segments`. */
-  spanCount: number;
-  /** Apply the plan (call after the segments were delivered). */
-  commit(): void;
+  readonly spanCount: number;
+  /** The OAP accepted `segments`: the batch counts as delivered (passed again, it is skipped). */
+  delivered(): void;
+  /**
+   * The send failed. Spans of earlier batches that went into `segments` return to the buffer;
+   * the batch's own spans leave it (its retry brings them again; if the pipeline gives up on
+   * it, it counts them), except those another send took meanwhile: the retry skips those.
+   */
+  giveBack(): void;
 }
 
 interface Pending {
@@ -44,7 +57,7 @@ interface Pending {
   firstSeenMs: number;
 }
 
-/** A committed batch, to recognise the same array passed again unchanged. */
+/** A delivered batch, to recognise the same array passed again unchanged. */
 interface DeliveredBatch {
   length: number;
   first: FinishedSpan;
@@ -54,6 +67,13 @@ interface DeliveredBatch {
 interface Sent {
   traceId: string;
   endpoint: string;
+}
+
+/** What one take removed from the buffer (spans of earlier batches), per segment. */
+interface Taken {
+  segmentId: string;
+  spans: FinishedSpan[];
+  firstSeenMs: number;
 }
 
 /**
@@ -75,29 +95,33 @@ interface Sent {
  *    does not merge two segments with the same id, so we never reuse one.
  *
  * Memory is bounded by `maxPendingSpans` (held spans) plus `maxRememberedSegments` (ids of sent
- * segments, ~100 B each). Every plan is transactional: `plan()` computes, `commit()` applies,
- * so a failed send leaves the assembler exactly as before and a retried batch is not duplicated;
- * a batch already committed (the same array, unchanged, passed again: a retry racing a send
- * that succeeded) is skipped as a whole — its spans were sent or are held already.
+ * segments, ~100 B each). Sends may overlap (the exporter's `maxConcurrentExports`): `take()`
+ * changes the buffer at once, and a failed send's `giveBack()` undoes its own part of the
+ * change only, whatever other takes did in between — every span is in exactly one place (the
+ * buffer, one send, or its batch awaiting a retry), so nothing is sent twice or lost. A batch
+ * delivered before (the same array, unchanged, passed again: a retry racing a send that did
+ * succeed) is skipped as a whole — its spans were sent or are held already.
  *
  * @example
  * ```ts
  * const assembler = new SegmentAssembler({ maxPendingSpans: 4096 });
- * const plan = assembler.plan(batch, false);
- * await send(plan.segments.map(toSegmentObject));
- * plan.commit();
+ * const assembly = assembler.take(batch, false);
+ * await send(assembly.segments.map(toSegmentObject));
+ * assembly.delivered();
  * ```
  */
 export class SegmentAssembler {
-  private pending = new Map<string, Pending>();
+  private readonly pending = new Map<string, Pending>();
   private pendingSpans = 0;
   private readonly sent = new Map<string, Sent>();
   /**
-   * Batches already committed: one retried after a send that did succeed (e.g. the pipeline
+   * Batches already delivered: one retried after a send that did succeed (e.g. the pipeline
    * timed out first; it retries with the same array) is not sent twice. One entry per batch,
    * not per span: a per-span `WeakSet` cost ~10 % of the whole export path.
    */
   private readonly delivered = new WeakMap<readonly FinishedSpan[], DeliveredBatch>();
+  /** Spans of a given-back batch that another send took meanwhile: its retry skips them. */
+  private readonly skip = new WeakMap<readonly FinishedSpan[], Set<FinishedSpan>>();
   private continuationSeq = 0;
   private readonly maxPendingSpans: number;
   private readonly maxPendingAgeMs: number;
@@ -118,108 +142,160 @@ export class SegmentAssembler {
   }
 
   /**
-   * Computes the segments to send for `batch` (plus held spans that must go now). With
-   * `force`, everything held goes out (forceFlush/shutdown). Does not change state until the
-   * returned plan's `commit()`. Never throws.
+   * Takes the segments to send for `batch` (plus held spans that must go now) out of the
+   * assembler; spans of `batch` whose segment's first span has not arrived are held. With
+   * `force`, everything held goes out (forceFlush/shutdown). Settle the result with
+   * `delivered()` or `giveBack()`. Never throws.
    *
    * @param batch - finished spans, in the order they ended
    * @param force - send everything held, not only complete segments
    * @example
    * ```ts
-   * const plan = assembler.plan(batch, false);
-   * await send(plan.segments);
-   * plan.commit();
+   * const assembly = assembler.take(batch, false);
+   * await send(assembly.segments);
+   * assembly.delivered();
    * ```
    */
-  plan(batch: readonly FinishedSpan[], force: boolean): AssemblyPlan {
+  take(batch: readonly FinishedSpan[], force: boolean): Assembly {
     const nowMs = this.now();
-    const next = new Map(this.pending);
-    let nextCount = this.pendingSpans;
+    const pending = this.pending;
     const segments: AssembledSegment[] = [];
-    const remember: Array<[string, Sent]> = [];
-    let seq = this.continuationSeq;
+    const taken: Taken[] = [];
+    const held: Array<[string, FinishedSpan[]]> = [];
+    const remembered: Array<[string, Sent]> = [];
     let spanCount = 0;
 
+    const takeHeld = (segmentId: string, entry: Pending): void => {
+      pending.delete(segmentId);
+      this.pendingSpans -= entry.spans.length;
+      taken.push({ segmentId, spans: entry.spans, firstSeenMs: entry.firstSeenMs });
+    };
     const continuation = (segmentId: string, spans: FinishedSpan[]): void => {
       const known = this.sent.get(segmentId);
-      segments.push(continuationSegment(`${segmentId}-c${++seq}`, segmentId, spans, known));
+      segments.push(continuationSegment(`${segmentId}-c${++this.continuationSeq}`, segmentId, spans, known));
       spanCount += spans.length;
     };
 
-    // Group the batch by segment, keeping end order. Spans of one segment usually come in a row.
-    const groups = new Map<string, FinishedSpan[]>();
-    if (!this.wasDelivered(batch)) {
-      let lastId: string | undefined;
-      let last: FinishedSpan[] = [];
-      for (let i = 0; i < batch.length; i++) {
-        const span = batch[i] as FinishedSpan;
-        if (span.segmentId !== lastId) {
-          lastId = span.segmentId;
-          const g = groups.get(lastId);
-          if (g === undefined) groups.set(lastId, (last = []));
-          else last = g;
-        }
-        last.push(span);
-      }
-    }
-
-    for (const [segmentId, spans] of groups) {
+    for (const [segmentId, spans] of this.groups(batch)) {
       const root = firstSpanOf(spans);
-      const held = next.get(segmentId);
-      const all = held !== undefined ? held.spans.concat(spans) : spans;
-      if (root !== undefined) {
-        if (held !== undefined) {
-          next.delete(segmentId);
-          nextCount -= held.spans.length;
+      const entry = pending.get(segmentId);
+      if (root !== undefined || this.sent.has(segmentId) || force) {
+        if (entry !== undefined) takeHeld(segmentId, entry);
+        const all = entry !== undefined ? entry.spans.concat(spans) : spans;
+        if (root !== undefined) {
+          const traceId = root.remoteParentContext?.sw8?.traceId || root.traceId;
+          segments.push(mainSegment(segmentId, traceId, all));
+          spanCount += all.length;
+          const info = { traceId, endpoint: root.name };
+          remembered.push([segmentId, info]);
+          this.remember(segmentId, info);
+        } else {
+          continuation(segmentId, all);
         }
-        const traceId = root.remoteParentContext?.sw8?.traceId || root.traceId;
-        segments.push(mainSegment(segmentId, traceId, all));
-        spanCount += all.length;
-        remember.push([segmentId, { traceId, endpoint: root.name }]);
-      } else if (this.sent.has(segmentId) || force) {
-        if (held !== undefined) {
-          next.delete(segmentId);
-          nextCount -= held.spans.length;
-        }
-        continuation(segmentId, all);
       } else {
-        next.delete(segmentId); // re-insert at the end: most recently fed
-        next.set(segmentId, { spans: all, firstSeenMs: held?.firstSeenMs ?? nowMs });
-        nextCount += spans.length;
+        pending.delete(segmentId); // re-insert at the end: most recently fed
+        pending.set(segmentId, { spans: entry !== undefined ? entry.spans.concat(spans) : spans, firstSeenMs: entry?.firstSeenMs ?? nowMs });
+        this.pendingSpans += spans.length;
+        held.push([segmentId, spans]);
       }
     }
 
     // Held segments that must go now: all (force), too old, or over the bound (oldest first).
-    for (const [segmentId, held] of next) {
-      const tooOld = nowMs - held.firstSeenMs >= this.maxPendingAgeMs;
-      if (!force && !tooOld && nextCount <= this.maxPendingSpans) continue;
-      next.delete(segmentId);
-      nextCount -= held.spans.length;
-      continuation(segmentId, held.spans);
+    for (const [segmentId, entry] of pending) {
+      const tooOld = nowMs - entry.firstSeenMs >= this.maxPendingAgeMs;
+      if (!force && !tooOld && this.pendingSpans <= this.maxPendingSpans) continue;
+      takeHeld(segmentId, entry);
+      continuation(segmentId, entry.spans);
     }
 
+    let settled = false;
     return {
       segments,
       spanCount,
-      commit: () => {
+      delivered: () => {
+        if (settled) return;
+        settled = true;
+        this.skip.delete(batch);
         const n = batch.length;
         if (n > 0) this.delivered.set(batch, { length: n, first: batch[0] as FinishedSpan, last: batch[n - 1] as FinishedSpan });
-        this.pending = next;
-        this.pendingSpans = nextCount;
-        this.continuationSeq = seq;
-        for (const [id, info] of remember) {
-          this.sent.delete(id);
-          this.sent.set(id, info);
-          if (this.sent.size > this.maxRemembered) {
-            const oldest = this.sent.keys().next().value;
-            if (oldest !== undefined) this.sent.delete(oldest);
-          }
-        }
+      },
+      giveBack: () => {
+        if (settled) return;
+        settled = true;
+        this.giveBack(batch, taken, held, remembered);
       },
     };
   }
 
-  /** `batch` is an array committed before and still holds the same spans at its ends. */
+  /** The batch's spans grouped by segment (end order kept), minus what was delivered or is skipped. */
+  private groups(batch: readonly FinishedSpan[]): Map<string, FinishedSpan[]> {
+    const groups = new Map<string, FinishedSpan[]>();
+    if (this.wasDelivered(batch)) return groups;
+    const skip = this.skip.get(batch);
+    let lastId: string | undefined;
+    let last: FinishedSpan[] = [];
+    // Spans of one segment usually come in a row.
+    for (let i = 0; i < batch.length; i++) {
+      const span = batch[i] as FinishedSpan;
+      if (skip !== undefined && skip.has(span)) continue;
+      if (span.segmentId !== lastId) {
+        lastId = span.segmentId;
+        const g = groups.get(lastId);
+        if (g === undefined) groups.set(lastId, (last = []));
+        else last = g;
+      }
+      last.push(span);
+    }
+    return groups;
+  }
+
+  /** Undoes one failed take's own changes (see {@link Assembly.giveBack}). */
+  private giveBack(batch: readonly FinishedSpan[], taken: Taken[], held: Array<[string, FinishedSpan[]]>, remembered: Array<[string, Sent]>): void {
+    const pending = this.pending;
+    // Everything this take removed from the buffer returns to it (first: a segment pushed out by
+    // the bound may hold the batch's own spans, which the next step then removes again).
+    for (const t of taken) {
+      const entry = pending.get(t.segmentId);
+      if (entry !== undefined) {
+        entry.spans = t.spans.concat(entry.spans);
+        entry.firstSeenMs = Math.min(entry.firstSeenMs, t.firstSeenMs);
+      } else {
+        pending.set(t.segmentId, { spans: t.spans, firstSeenMs: t.firstSeenMs });
+      }
+      this.pendingSpans += t.spans.length;
+    }
+    // The batch's held spans leave the buffer (its retry brings them); those another take sent
+    // meanwhile are skipped by the retry.
+    let skip = this.skip.get(batch);
+    for (const [segmentId, spans] of held) {
+      const entry = pending.get(segmentId);
+      const mine = new Set(spans);
+      if (entry !== undefined) {
+        const kept = entry.spans.filter((s) => !mine.delete(s));
+        this.pendingSpans -= entry.spans.length - kept.length;
+        if (kept.length > 0) entry.spans = kept;
+        else pending.delete(segmentId);
+      }
+      for (const s of mine) {
+        if (skip === undefined) this.skip.set(batch, (skip = new Set()));
+        skip.add(s);
+      }
+    }
+    // A first span that was not delivered: the segment does not count as sent.
+    for (const [segmentId, info] of remembered) if (this.sent.get(segmentId) === info) this.sent.delete(segmentId);
+  }
+
+  /** Remembers a sent segment (for late spans' references), oldest forgotten first. */
+  private remember(segmentId: string, info: Sent): void {
+    this.sent.delete(segmentId);
+    this.sent.set(segmentId, info);
+    if (this.sent.size > this.maxRemembered) {
+      const oldest = this.sent.keys().next().value;
+      if (oldest !== undefined) this.sent.delete(oldest);
+    }
+  }
+
+  /** `batch` is an array delivered before and still holds the same spans at its ends. */
   private wasDelivered(batch: readonly FinishedSpan[]): boolean {
     const d = this.delivered.get(batch);
     return d !== undefined && d.length === batch.length && d.first === batch[0] && d.last === batch[batch.length - 1];

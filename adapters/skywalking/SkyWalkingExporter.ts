@@ -155,11 +155,25 @@ export class SkyWalkingExporter implements SpanExporter {
   private readonly secrets: readonly string[];
   /** `collect` streams not yet answered: `shutdown()` cancels them. */
   private readonly calls = new Set<grpc.ClientWritableStream<Buffer>>();
-  private chain: Promise<unknown> = Promise.resolve();
+  /**
+   * Sends not yet settled, of exports and flushes (as promises that never reject):
+   * `forceFlush()` and `shutdown()` wait for them, so spans a failed send gives back are in
+   * the buffer before shutdown counts what it drops.
+   */
+  private readonly running = new Set<Promise<unknown>>();
+  /** The attempt in flight per batch: the same batch passed again waits for it (see `export()`). */
+  private readonly attempts = new WeakMap<readonly FinishedSpan[], Promise<unknown>>();
   private closed = false;
   private stopping = false;
   private failing = false;
   private readonly counters = { segmentsSent: 0, spansSent: 0, spansDropped: 0 };
+
+  /**
+   * Up to 4 `collect` streams at once (one per batch) while the core's pipeline drains for a
+   * flush or shutdown, on the one HTTP/2 channel; the segment buffer lets sends overlap (see
+   * {@link SegmentAssembler}). Outside a drain the pipeline exports one batch at a time.
+   */
+  readonly maxConcurrentExports = 4;
 
   /**
    * @param options - see {@link SkyWalkingExporterOptions}
@@ -234,18 +248,25 @@ export class SkyWalkingExporter implements SpanExporter {
    * Groups `batch` into segments and sends the complete ones (see {@link SegmentAssembler}).
    * Resolves when the OAP accepted them (or when the batch only fed the buffer); rejects with
    * an `ExportError` (`retryable` on UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED,
-   * CANCELLED). Never throws synchronously.
+   * CANCELLED), after which the batch's retry sends it again and nothing else twice. The same
+   * batch passed while an attempt of it is still in flight (the pipeline's timeout fired first)
+   * waits for that attempt and sends only what it did not deliver. Never throws synchronously.
    * @example
    * ```ts
    * await exporter.export(memory.getFinishedSpans());
    * ```
    */
   export(batch: readonly FinishedSpan[]): Promise<void> {
-    return this.serial(() => this.flushPlan(batch, false));
+    const prior = this.attempts.get(batch);
+    const go = (): Promise<void> => this.takeAndSend(batch, false);
+    const run = prior !== undefined ? prior.then(go) : go();
+    this.attempts.set(batch, this.track(run));
+    return run;
   }
 
   /**
-   * Sends every held span now (incomplete segments as continuation segments). Rejects like `export()`.
+   * Waits for the exports in flight, then sends every held span (incomplete segments as
+   * continuation segments), including those a failed export gave back. Rejects like `export()`.
    *
    * @example
    * ```ts
@@ -253,7 +274,11 @@ export class SkyWalkingExporter implements SpanExporter {
    * ```
    */
   forceFlush(): Promise<void> {
-    return this.serial(() => this.flushPlan([], true));
+    return this.settleRunning().then(() => {
+      const run = this.takeAndSend([], true);
+      this.track(run);
+      return run;
+    });
   }
 
   /**
@@ -276,7 +301,7 @@ export class SkyWalkingExporter implements SpanExporter {
     for (const call of this.calls) call.cancel();
     this.calls.clear();
     try {
-      if (abandoned) await this.chain;
+      if (abandoned) await this.settleRunning();
       else await this.forceFlush();
     } catch {
       // reported below as dropped spans
@@ -292,31 +317,48 @@ export class SkyWalkingExporter implements SpanExporter {
     this.managementClient.close();
   }
 
-  private serial(fn: () => Promise<void>): Promise<void> {
-    const run = this.chain.then(fn, fn);
-    this.chain = run.catch(() => undefined);
-    return run;
+  /** Keeps `run` in `running` until it settles; returns it as a promise that never rejects. */
+  private track(run: Promise<unknown>): Promise<void> {
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running.add(settled);
+    void settled.then(() => this.running.delete(settled));
+    return settled;
   }
 
-  private async flushPlan(batch: readonly FinishedSpan[], force: boolean): Promise<void> {
+  /** Resolves once every send running now (and any started meanwhile) settled. Never rejects. */
+  private async settleRunning(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running);
+  }
+
+  /** Takes `batch`'s segments out of the assembler, sends them, and settles the take. */
+  private async takeAndSend(batch: readonly FinishedSpan[], force: boolean): Promise<void> {
     if (this.closed) throw exportError('skywalking exporter is shut down', false);
     if (this.stopping && !force) throw exportError('skywalking exporter is shutting down', false);
-    const plan = this.assembler.plan(batch, force);
-    if (plan.segments.length === 0) {
-      plan.commit();
+    const assembly = this.assembler.take(batch, force);
+    if (assembly.segments.length === 0) {
+      assembly.delivered();
       return;
     }
     let objects: Buffer[];
     try {
       const cache: TagPairCache = new Map(); // this batch's repeated tags, built once
-      objects = plan.segments.map((segment) => encodeSegment(segment, cache));
+      objects = assembly.segments.map((segment) => encodeSegment(segment, cache));
     } catch (e) {
+      assembly.giveBack();
       throw exportError(`skywalking: cannot encode segments: ${(e as Error).message}`, false);
     }
-    await this.send(objects);
-    plan.commit();
+    try {
+      await this.send(objects);
+    } catch (e) {
+      assembly.giveBack();
+      throw e;
+    }
+    assembly.delivered();
     this.counters.segmentsSent += objects.length;
-    this.counters.spansSent += plan.spanCount;
+    this.counters.spansSent += assembly.spanCount;
   }
 
   private send(objects: Buffer[]): Promise<void> {

@@ -28,7 +28,7 @@ import { SkyWalkingExporter } from './SkyWalkingExporter';
 export { SkyWalkingExporter } from './SkyWalkingExporter';
 export type { SkyWalkingExporterOptions, SkyWalkingExporterStats } from './SkyWalkingExporter';
 export { SegmentAssembler } from './SegmentAssembler';
-export type { SegmentAssemblerOptions, AssemblyPlan } from './SegmentAssembler';
+export type { SegmentAssemblerOptions, Assembly } from './SegmentAssembler';
 export { parseSkyWalkingEndpoint, DEFAULT_SKYWALKING_ENDPOINT } from './endpoint';
 export type { SkyWalkingEndpoint } from './endpoint';
 export { componentIdFor, spanTypeFor, spanLayerFor, mapTags, toSegmentObject, type TagPairCache } from './segmentMapping';

@@ -425,13 +425,13 @@ function fillSpanObject(obj: SpanObject, entry: SegmentSpan, traceId: string, ca
  * serviceInstance from the spans' resource, spans with refs/tags/logs; times in ms).
  * Throws only on a programming error (empty segment).
  *
- * @param segment - from `SegmentAssembler.plan`
+ * @param segment - from `SegmentAssembler.take`
  * @param cache - optional {@link TagPairCache} shared by the segments of one batch: the same
  *   bytes on the wire, fewer message objects
  * @example
  * ```ts
  * const cache: TagPairCache = new Map(); // one per batch
- * const objs = plan.segments.map((s) => toSegmentObject(s, cache));
+ * const objs = assembly.segments.map((s) => toSegmentObject(s, cache));
  * ```
  */
 export function toSegmentObject(segment: AssembledSegment, cache?: TagPairCache): SegmentObject {

@@ -4,7 +4,7 @@
  * - a slow collector (the real stand-in behind a proxy that delays every answer by 150 ms):
  *   some batches arrive, the rest are dropped and counted, delivered + dropped = all (with
  *   an exporter's `maxConcurrentExports` batches in flight at once while shutdown drains:
- *   4 for OTLP, Jaeger over HTTP and Zipkin, 1 for SkyWalking);
+ *   4 for OTLP, Jaeger over HTTP, Zipkin and SkyWalking);
  * - a hanging collector (accepts, never answers) with the default 10 s export timeout:
  *   shutdown still returns at its deadline, with everything counted as dropped.
  * Bounds on time are generous (deadline + 1 s); the exact figures go to the results file.

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { Commands } from 'skywalking-backend-js/lib/proto/common/Common_pb';
 import { RefType, SpanLayer, SpanType } from 'skywalking-backend-js/lib/proto/language-agent/Tracing_pb';
 import type { ExportError, Logger } from '../../../src';
 import { SkyWalkingExporter, type SkyWalkingExporterOptions } from '../../../adapters/skywalking/SkyWalkingExporter';
@@ -387,6 +388,93 @@ describe('SkyWalkingExporter with an OAP that hangs or quotes our metadata', () 
       // Settled by shutdown() itself (a 60 s deadline would fail the test's own 30 s limit).
       await expect(p).resolves.toMatchObject({ retryable: false, message: expect.stringContaining('abandoned at shutdown') });
       expect(e.droppedSpans()).toBe(1);
+    } finally {
+      oap.stop();
+    }
+  });
+
+  it('shutdown() during a forceFlush the OAP never answers counts the spans that flush held as dropped', async () => {
+    let arrived!: () => void;
+    const reached = new Promise<void>((r) => (arrived = r));
+    const oap = await startOap((call) => call.on('data', () => arrived()));
+    try {
+      const e = new SkyWalkingExporter({ endpoint: oap.address, resource: resource(), logger, timeoutMs: 60_000, management: false });
+      await e.export([span({ segmentId: 'held', segmentSpanIndex: 1 }), span({ segmentId: 'held', segmentSpanIndex: 2 })]);
+      const flush = e.forceFlush().catch((err: ExportError) => err); // the core's drain, then it gives up at its deadline
+      await reached;
+      await e.shutdown();
+      // the cancelled flush gave its spans back before shutdown counted the buffer
+      expect(e.droppedSpans()).toBe(2);
+      expect(e.stats().spansPending).toBe(2);
+      await expect(flush).resolves.toMatchObject({ message: expect.stringContaining('abandoned at shutdown') });
+    } finally {
+      oap.stop();
+    }
+  });
+
+  it('runs up to 4 collect streams at once (maxConcurrentExports); shutdown cancels every one', async () => {
+    let open = 0;
+    let maxOpen = 0;
+    const opened: Array<() => void> = [];
+    const oap = await startOap((call) => {
+      open++;
+      maxOpen = Math.max(maxOpen, open);
+      call.on('cancelled', () => open--);
+      call.on('data', () => opened.shift()?.());
+    });
+    try {
+      const e = new SkyWalkingExporter({ endpoint: oap.address, resource: resource(), logger, timeoutMs: 60_000, management: false });
+      expect(e.maxConcurrentExports).toBe(4);
+      const arrived = Array.from({ length: 4 }, () => new Promise<void>((r) => opened.push(r)));
+      const exports = ['a', 'b', 'c', 'd'].map((id) => e.export([span({ segmentId: id, segmentSpanIndex: 0 })]).catch((err: ExportError) => err));
+      await Promise.all(arrived); // all four reached the OAP while none was answered
+      expect(maxOpen).toBe(4);
+      await e.shutdown();
+      for (const err of await Promise.all(exports)) expect(err).toMatchObject({ message: expect.stringContaining('abandoned at shutdown') });
+      for (let i = 0; i < 50 && open > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(open).toBe(0);
+    } finally {
+      oap.stop();
+    }
+  });
+
+  it('overlapping exports: a failed one gives its held spans back, its retry sends them once, nothing is sent twice', async () => {
+    const received: Array<[string, number]> = [];
+    let calls = 0;
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((r) => (releaseFirst = r));
+    const oap = await startOap((call, cb) => {
+      const n = ++calls;
+      const segs: Array<[string, number]> = [];
+      call.on('data', (seg: { getTracesegmentid(): string; getSpansList(): unknown[] }) => segs.push([seg.getTracesegmentid(), seg.getSpansList().length]));
+      call.on('end', () => {
+        // the first collect fails (after the second was accepted), the others succeed
+        if (n === 1) void firstHeld.then(() => cb({ code: grpc.status.UNAVAILABLE, details: 'restarting' }));
+        else {
+          received.push(...segs);
+          cb(null, new Commands());
+        }
+      });
+    });
+    try {
+      const e = new SkyWalkingExporter({ endpoint: oap.address, resource: resource(), logger, management: false });
+      await e.export([span({ segmentId: 'S', segmentSpanIndex: 1 })]); // held: S's first span has not ended
+      const first = [span({ segmentId: 'S', segmentSpanIndex: 0 })];
+      const failing = e.export(first).catch((err: ExportError) => err);
+      await e.export([span({ segmentId: 'T', segmentSpanIndex: 0 }), span({ segmentId: 'S', segmentSpanIndex: 2 })]);
+      releaseFirst();
+      expect(await failing).toMatchObject({ retryable: true });
+      expect(e.stats().spansPending).toBe(1); // S's span 1 is back in the buffer, S's root left with its batch
+      await e.export(first); // the pipeline's retry of the same batch
+      await e.forceFlush();
+      // T, then S's span 2 (S counted as sent while its root was in flight: a continuation), then S with span 1
+      expect(received).toEqual([
+        ['T', 1],
+        ['S-c1', 1],
+        ['S', 2],
+      ]);
+      expect(e.stats()).toMatchObject({ spansSent: 4, spansPending: 0, spansDropped: 0 });
+      await e.shutdown();
     } finally {
       oap.stop();
     }

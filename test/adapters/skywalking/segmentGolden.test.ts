@@ -3,7 +3,7 @@
  * mapping branch (entry with an sw8 CrossProcess ref, exit with a peer, local, renamed and
  * duplicated tag keys, array/number/boolean tag values, events, `recordError`'s exception log,
  * an error status without one, a continuation segment with a CrossThread ref) goes through
- * `SegmentAssembler.plan` → `toSegmentObject` → `serializeBinary()`, is decoded with the
+ * `SegmentAssembler.take` → `toSegmentObject` → `serializeBinary()`, is decoded with the
  * agent package's generated classes, and must equal the literal below — recorded from the
  * mapping before its performance rework, so the rework provably changed nothing on the wire.
  */
@@ -123,10 +123,10 @@ function encodeAll(withCache = false): Uint8Array[] {
   const assembler = new SegmentAssembler();
   const out: Uint8Array[] = [];
   for (const batch of goldenBatches()) {
-    const plan = assembler.plan(batch, false);
+    const assembly = assembler.take(batch, false);
     const cache: TagPairCache | undefined = withCache ? new Map() : undefined; // one per batch, as the exporter
-    for (const seg of plan.segments) out.push(toSegmentObject(seg, cache).serializeBinary());
-    plan.commit();
+    for (const seg of assembly.segments) out.push(toSegmentObject(seg, cache).serializeBinary());
+    assembly.delivered();
   }
   return out;
 }

@@ -19,10 +19,10 @@ function batch(children: number, tags: (seg: number, i: number) => Record<string
 }
 
 function encode(spans: FinishedSpan[], cache?: TagPairCache): SegmentObject[] {
-  const plan = new SegmentAssembler().plan(spans, false);
-  expect(plan.segments).toHaveLength(2);
-  const objs = plan.segments.map((s) => toSegmentObject(s, cache));
-  plan.commit();
+  const assembly = new SegmentAssembler().take(spans, false);
+  expect(assembly.segments).toHaveLength(2);
+  const objs = assembly.segments.map((s) => toSegmentObject(s, cache));
+  assembly.delivered();
   return objs;
 }
 
