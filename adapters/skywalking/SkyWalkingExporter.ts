@@ -3,7 +3,7 @@ import { TraceSegmentReportServiceService } from 'skywalking-backend-js/lib/prot
 import { ManagementServiceClient } from 'skywalking-backend-js/lib/proto/management/Management_grpc_pb';
 import { type ExportError, type FinishedSpan, type Logger, type Resource, type SpanExporter, collectorReason, secretVariants, grpcRetryPushbackMs, withRetryAfter } from '../../src';
 import { ManagementReporter } from './ManagementReporter';
-import { SegmentAssembler, type SegmentAssemblerOptions } from './SegmentAssembler';
+import { SegmentAssembler, type Assembly, type SegmentAssemblerOptions } from './SegmentAssembler';
 import { configError, parseSkyWalkingEndpoint } from './endpoint';
 import { toSegmentObject, type AssembledSegment, type TagPairCache } from './segmentMapping';
 
@@ -155,6 +155,8 @@ export class SkyWalkingExporter implements SpanExporter {
   private readonly secrets: readonly string[];
   /** `collect` streams not yet answered: `shutdown()` cancels them. */
   private readonly calls = new Set<grpc.ClientWritableStream<Buffer>>();
+  /** What those streams carry: `shutdown()` gives it back to the buffer at once, to count it. */
+  private readonly sending = new Set<Assembly>();
   /**
    * Sends not yet settled, of exports and flushes (as promises that never reject):
    * `forceFlush()` and `shutdown()` wait for them, so spans a failed send gives back are in
@@ -289,6 +291,8 @@ export class SkyWalkingExporter implements SpanExporter {
    * A `collect` still open when `shutdown()` is called is one the core gave up on (it calls
    * `shutdown()` after its own drain and deadline): it is cancelled, and since the OAP is not
    * answering, held spans are then dropped (and counted) rather than sent into the same hang.
+   * Then shutdown finishes without waiting: what those calls carried returns to the buffer at
+   * once and is counted in `droppedSpans()` before the returned promise is first awaited.
    * @example
    * ```ts
    * await exporter.shutdown();
@@ -300,11 +304,16 @@ export class SkyWalkingExporter implements SpanExporter {
     const abandoned = this.calls.size > 0;
     for (const call of this.calls) call.cancel();
     this.calls.clear();
-    try {
-      if (abandoned) await this.settleRunning();
-      else await this.forceFlush();
-    } catch {
-      // reported below as dropped spans
+    // Given back now, not when each cancelled call reports: the core reads `droppedSpans()`
+    // right after its own deadline, and a late count would leave those spans "exported".
+    for (const assembly of this.sending) assembly.giveBack();
+    this.sending.clear();
+    if (!abandoned) {
+      try {
+        await this.forceFlush();
+      } catch {
+        // reported below as dropped spans
+      }
     }
     const n = this.assembler.pendingSpanCount;
     if (n > 0) {
@@ -350,11 +359,14 @@ export class SkyWalkingExporter implements SpanExporter {
       assembly.giveBack();
       throw exportError(`skywalking: cannot encode segments: ${(e as Error).message}`, false);
     }
+    this.sending.add(assembly);
     try {
       await this.send(objects);
     } catch (e) {
-      assembly.giveBack();
+      assembly.giveBack(); // a no-op when shutdown() gave it back already
       throw e;
+    } finally {
+      this.sending.delete(assembly);
     }
     assembly.delivered();
     this.counters.segmentsSent += objects.length;

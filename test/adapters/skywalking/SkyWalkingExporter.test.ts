@@ -393,6 +393,29 @@ describe('SkyWalkingExporter with an OAP that hangs or quotes our metadata', () 
     }
   });
 
+  it('shutdown() with collects the OAP never answered counts their held spans at once, not when the cancellations report', async () => {
+    let n = 0;
+    let arrived!: () => void;
+    const reached = new Promise<void>((r) => (arrived = r));
+    const oap = await startOap((call) => call.on('data', () => ++n === 2 && arrived()));
+    try {
+      const e = new SkyWalkingExporter({ endpoint: oap.address, resource: resource(), logger, timeoutMs: 60_000, management: false });
+      await e.export([span({ segmentId: 'A', segmentSpanIndex: 1 }), span({ segmentId: 'B', segmentSpanIndex: 1 })]); // held
+      const a = e.export([span({ segmentId: 'A', segmentSpanIndex: 0 })]).catch((err: ExportError) => err);
+      const b = e.export([span({ segmentId: 'B', segmentSpanIndex: 0 })]).catch((err: ExportError) => err);
+      await reached;
+      const stopping = e.shutdown();
+      // The core reads droppedSpans() right after its own deadline: the count must not wait for
+      // grpc-js to report the cancellations (under load that took longer than the core waits).
+      expect(e.droppedSpans()).toBe(2);
+      await stopping;
+      expect(e.droppedSpans()).toBe(2);
+      for (const err of await Promise.all([a, b])) expect(err).toMatchObject({ message: expect.stringContaining('abandoned at shutdown') });
+    } finally {
+      oap.stop();
+    }
+  });
+
   it('shutdown() during a forceFlush the OAP never answers counts the spans that flush held as dropped', async () => {
     let arrived!: () => void;
     const reached = new Promise<void>((r) => (arrived = r));
