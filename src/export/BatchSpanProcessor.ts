@@ -104,6 +104,13 @@ export class BatchSpanProcessor {
   /** Batches given up on at a shutdown deadline: their late outcome is not counted again. */
   private readonly abandoned = new WeakSet<FinishedSpan[]>();
   private isShutdown = false;
+  /**
+   * Set when a shutdown deadline fired — by shutdown's own timer or an export timeout capped at
+   * the deadline. Workers check it besides `Date.now()`: timers run on the monotonic clock and
+   * may fire while a lagging wall clock is still short of the deadline, and a worker must not
+   * then start batches with ~1 ms left (sent to the collector, yet counted dropped).
+   */
+  private pastDeadline = false;
   /** A full batch has scheduled an export round on the next turn of the event loop. */
   private kickScheduled = false;
   private readonly scheduledKick = (): void => {
@@ -189,7 +196,7 @@ export class BatchSpanProcessor {
 
   /** Export batches until the queue is empty or `until` passes. Never rejects. */
   private async drainOne(until: number): Promise<void> {
-    while (this.queue.length > 0 && Date.now() < until) {
+    while (this.queue.length > 0 && !this.pastDeadline && Date.now() < until) {
       const batch = this.queue.splice(0, this.options.maxBatchSize);
       await this.exportBatch(batch, until);
     }
@@ -218,7 +225,8 @@ export class BatchSpanProcessor {
     const base = this.options.retryBaseDelay ?? 200;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.exportOnce(batch, Math.min(this.options.exportTimeout, Math.max(1, until - Date.now())));
+        const left = until - Date.now();
+        await this.exportOnce(batch, Math.min(this.options.exportTimeout, Math.max(1, left)), left <= this.options.exportTimeout);
         if (!this.abandoned.has(batch)) this.counters.exported += batch.length;
         return;
       } catch (err) {
@@ -239,9 +247,11 @@ export class BatchSpanProcessor {
     }
   }
 
-  private exportOnce(batch: FinishedSpan[], timeoutMs: number): Promise<void> {
+  /** One export call bounded by `timeoutMs`; `atDeadline`: the bound is the shutdown deadline. */
+  private exportOnce(batch: FinishedSpan[], timeoutMs: number, atDeadline: boolean): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
+        if (atDeadline) this.pastDeadline = true;
         const e: ExportError = new Error(`export timed out after ${timeoutMs} ms`);
         e.retryable = true;
         reject(e);
@@ -316,11 +326,12 @@ export class BatchSpanProcessor {
       while (this.queue.length > 0 || this.exporting !== undefined) {
         this.addWorkers(this.flushWorkers, until);
         await this.exporting;
-        if (Date.now() >= until) break;
+        if (this.pastDeadline || Date.now() >= until) break;
       }
       await this.exporter.forceFlush().catch(() => undefined);
     })();
     await withDeadline(work, deadlineMs);
+    this.pastDeadline = true;
     this.isShutdown = true;
     let left = this.queue.length;
     this.queue = [];

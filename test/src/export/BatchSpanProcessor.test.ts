@@ -255,4 +255,27 @@ describe('BatchSpanProcessor and maxConcurrentExports', () => {
     await new Promise((r2) => setTimeout(r2, 10));
     expect(p.counters).toMatchObject({ exported: 0, dropped: 20 });
   });
+
+  it('starts no batch after a deadline timer fired, even when the wall clock lags the timers', async () => {
+    // Timers run on the monotonic clock, Date.now() on the wall clock; a VM's wall clock can
+    // lag (slewed, stepped). Here it runs at 80 % speed: the deadline-capped export timeout
+    // fires while Date.now() is still short of the deadline. The workers must stop there, not
+    // start more batches with 1 ms left (each sent to the collector, then counted dropped).
+    const g = gatedExporter(3);
+    const p = new BatchSpanProcessor(g.exporter, many, quietLogger());
+    for (let i = 0; i < 100; i++) p.onEnd(fakeSpan(i));
+    const realNow = Date.now.bind(Date);
+    const t0 = realNow();
+    const now = jest.spyOn(Date, 'now').mockImplementation(() => t0 + Math.floor((realNow() - t0) * 0.8));
+    let calls = 0;
+    const exportFn = g.exporter.export;
+    g.exporter.export = (b) => (calls++, exportFn(b));
+    try {
+      const r = await p.shutdown(100);
+      expect(r).toEqual({ delivered: 0, dropped: 100 });
+    } finally {
+      now.mockRestore();
+    }
+    expect(calls).toBe(3); // the three batches in flight at the deadline, none after
+  });
 });
