@@ -236,13 +236,20 @@ export class BatchSpanProcessor {
         const asked = (err as ExportError)?.retryAfterMs;
         const backoff = base * 2 ** attempt * (0.5 + Math.random());
         const delay = typeof asked === 'number' && Number.isFinite(asked) && asked > 0 ? Math.max(backoff, Math.min(asked, MAX_RETRY_AFTER_MS)) : backoff;
-        if (!retryable || attempt >= this.options.maxRetries || this.isShutdown || Date.now() + delay >= until) {
+        if (!retryable || attempt >= this.options.maxRetries || this.isShutdown || this.pastDeadline || Date.now() + delay >= until) {
           this.counters.dropped += batch.length;
           this.log.warn('export-failed', `export of ${batch.length} spans failed, dropped: ${describe(err)}`);
           return;
         }
         this.log.warn('export-retry', `export failed, retrying: ${describe(err)}`);
         await sleep(delay);
+        // A deadline that fired during the backoff ends the batch here (shutdown counted it
+        // as dropped if it was still in flight): no retry is sent after it.
+        if (this.abandoned.has(batch)) return;
+        if (this.pastDeadline) {
+          this.counters.dropped += batch.length;
+          return;
+        }
       }
     }
   }

@@ -278,4 +278,41 @@ describe('BatchSpanProcessor and maxConcurrentExports', () => {
     }
     expect(calls).toBe(3); // the three batches in flight at the deadline, none after
   });
+
+  it('sends no retry after a shutdown deadline fired during its backoff', async () => {
+    // Wall clock at half speed: the retry's backoff looks as if it ends before the deadline,
+    // but the timers say otherwise — the deadline fires while the batch sleeps.
+    const calls: number[] = [];
+    let t0 = 0;
+    const exporter: SpanExporter = {
+      maxConcurrentExports: 2,
+      export: (b) => {
+        calls.push(performance.now() - t0);
+        if (b[0]!.name === 's0') return new Promise(() => undefined); // first batch hangs
+        const e: ExportError = new Error('503');
+        e.retryable = true;
+        e.retryAfterMs = 60;
+        return Promise.reject(e);
+      },
+      forceFlush: async () => {},
+      shutdown: async () => {},
+    };
+    const p = new BatchSpanProcessor(exporter, { ...many, maxRetries: 5, retryBaseDelay: 1 }, quietLogger());
+    for (let i = 0; i < 8; i++) p.onEnd(fakeSpan(i));
+    const realNow = Date.now.bind(Date);
+    const start = realNow();
+    const now = jest.spyOn(Date, 'now').mockImplementation(() => start + Math.floor((realNow() - start) * 0.5));
+    t0 = performance.now();
+    let done = 0;
+    try {
+      const r = await p.shutdown(100);
+      done = performance.now() - t0;
+      expect(r).toEqual({ delivered: 0, dropped: 8 });
+    } finally {
+      now.mockRestore();
+    }
+    await new Promise((r) => setTimeout(r, 150)); // past any backoff that was running
+    expect(calls.filter((at) => at > done)).toEqual([]);
+    expect(p.counters.dropped).toBe(8);
+  });
 });
