@@ -4,7 +4,7 @@
  *
  * | fault                      | built with                                                        |
  * |----------------------------|-------------------------------------------------------------------|
- * | collector absent           | {@link closedPort}: a port that was bound, then released          |
+ * | collector absent           | {@link closedPort}: a free port below the ephemeral range         |
  * | HTTP 500 / 503 / 429       | {@link startHttpStatusServer} (429 and 503 carry `Retry-After`)   |
  * | gRPC UNAVAILABLE / RESOURCE_EXHAUSTED | {@link startGrpcStatusServer}: a `@grpc/grpc-js` server failing every method of the SkyWalking and OTLP services |
  * | accepts, never answers     | {@link startFaultProxy} in mode `hang`                            |
@@ -28,10 +28,12 @@ import * as tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { TraceSegmentReportServiceService } from 'skywalking-backend-js/lib/proto/language-agent/Tracing_grpc_pb';
 import { ManagementServiceService } from 'skywalking-backend-js/lib/proto/management/Management_grpc_pb';
+import { deadPort } from '../support/http';
 
 /**
- * A TCP port on 127.0.0.1 that nothing listens on: bound to an ephemeral port, then released.
- * Connecting to it is refused (ECONNREFUSED), as with a collector that is not running.
+ * A TCP port on 127.0.0.1 that nothing listens on, outside the ephemeral range so that no
+ * server started later takes it (see `deadPort` in test/support/http.ts). Connecting to it is
+ * refused (ECONNREFUSED), as with a collector that is not running.
  *
  * @returns the port number
  * @example
@@ -39,12 +41,8 @@ import { ManagementServiceService } from 'skywalking-backend-js/lib/proto/manage
  * const port = await closedPort(); // `http://127.0.0.1:${port}/api/traces` refuses connections
  * ```
  */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+export function closedPort(): Promise<number> {
+  return deadPort();
 }
 
 /** A running HTTP server that answers every request with one status. */

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 
@@ -64,9 +65,36 @@ export function httpGet(url: string, headers: Record<string, string>): Promise<s
   });
 }
 
+/** Lowest port of the kernel's ephemeral range (Linux), or 32768 (Linux's default; macOS starts at 49152). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 0 ? Math.min(low, 32768) : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/** Whether a listener can be bound on 127.0.0.1:`port` now (then nothing listens there). */
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
 /**
- * A 127.0.0.1 port nothing listens on: bound with `listen(0)`, then closed again, so a
- * connection to it is refused (unless another process happens to take it meanwhile).
+ * A 127.0.0.1 port nothing listens on, so that a connection to it is refused (ECONNREFUSED),
+ * as with a collector that is not running.
+ *
+ * The port is picked at random below the kernel's ephemeral range (10000 up to it) and checked
+ * free: `listen(0)` and outgoing connections only take ports inside that range, so no server
+ * another test starts later can land on it (a port released by `listen(0)` can be handed to
+ * the next `listen(0)`, e.g. a traced service of the same test, which then receives — and
+ * traces — the exporter's requests), and a connection to it cannot connect to itself (same
+ * source and destination port). Falls back to a released ephemeral port when no such port
+ * is found.
  *
  * @returns the port; never rejects.
  * @example
@@ -75,6 +103,13 @@ export function httpGet(url: string, headers: Record<string, string>): Promise<s
  * ```
  */
 export async function deadPort(): Promise<number> {
+  const low = ephemeralLow();
+  if (low > 10000) {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const port = 10000 + Math.floor(Math.random() * (low - 10000));
+      if (await canBind(port)) return port;
+    }
+  }
   const srv = net.createServer();
   const port = await listen(srv);
   await new Promise<void>((r) => srv.close(() => r()));
