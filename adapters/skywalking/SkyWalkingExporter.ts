@@ -293,6 +293,8 @@ export class SkyWalkingExporter implements SpanExporter {
    * answering, held spans are then dropped (and counted) rather than sent into the same hang.
    * Then shutdown finishes without waiting: what those calls carried returns to the buffer at
    * once and is counted in `droppedSpans()` before the returned promise is first awaited.
+   * With no `collect` open, the held spans get one last flush, and count as dropped in
+   * `droppedSpans()` until it delivers them.
    * @example
    * ```ts
    * await exporter.shutdown();
@@ -309,11 +311,18 @@ export class SkyWalkingExporter implements SpanExporter {
     for (const assembly of this.sending) assembly.giveBack();
     this.sending.clear();
     if (!abandoned) {
+      // The last flush of what the buffer holds: counted as dropped while it runs (the core
+      // stops waiting for shutdown() at its own deadline and reads droppedSpans() then, and
+      // against an OAP that never answers this flush lasts the whole gRPC deadline); what it
+      // delivers is taken off again, what it gives back is counted below.
+      const held = this.assembler.pendingSpanCount;
+      this.counters.spansDropped += held;
       try {
         await this.forceFlush();
       } catch {
         // reported below as dropped spans
       }
+      this.counters.spansDropped -= held;
     }
     const n = this.assembler.pendingSpanCount;
     if (n > 0) {

@@ -416,6 +416,44 @@ describe('SkyWalkingExporter with an OAP that hangs or quotes our metadata', () 
     }
   });
 
+  it('shutdown() with no collect open counts the held spans as dropped while its last flush waits for an OAP that never answers', async () => {
+    let arrived!: () => void;
+    const reached = new Promise<void>((r) => (arrived = r));
+    const oap = await startOap((call) => call.on('data', () => arrived()));
+    try {
+      const e = new SkyWalkingExporter({ endpoint: oap.address, resource: resource(), logger, timeoutMs: 60_000, management: false });
+      await e.export([span({ segmentId: 'held', segmentSpanIndex: 1 }), span({ segmentId: 'held', segmentSpanIndex: 2 }), span({ segmentId: 'other', segmentSpanIndex: 3 })]);
+      const stopping = e.shutdown(); // nothing in flight: shutdown's own last flush starts
+      await reached;
+      // The core reads droppedSpans() at its deadline, while this flush still hangs: the held
+      // spans must not stay counted as exported.
+      expect(e.droppedSpans()).toBe(3);
+      oap.stop(); // the flush fails: the spans come back and stay counted once
+      await stopping;
+      expect(e.droppedSpans()).toBe(3);
+    } finally {
+      oap.stop();
+    }
+  });
+
+  it('shutdown() whose last flush delivers the held spans counts none of them dropped', async () => {
+    const got: number[] = [];
+    const oap = await startOap((call, callback) => {
+      call.on('data', () => got.push(1));
+      call.on('end', () => callback(null, new Commands()));
+    });
+    try {
+      const e = new SkyWalkingExporter({ endpoint: oap.address, resource: resource(), logger, timeoutMs: 5000, management: false });
+      await e.export([span({ segmentId: 'held', segmentSpanIndex: 1 }), span({ segmentId: 'held', segmentSpanIndex: 2 })]);
+      await e.shutdown();
+      expect(got.length).toBeGreaterThan(0);
+      expect(e.droppedSpans()).toBe(0);
+      expect(e.stats()).toMatchObject({ spansSent: 2, spansPending: 0 });
+    } finally {
+      oap.stop();
+    }
+  });
+
   it('shutdown() during a forceFlush the OAP never answers counts the spans that flush held as dropped', async () => {
     let arrived!: () => void;
     const reached = new Promise<void>((r) => (arrived = r));
