@@ -65,8 +65,17 @@ export function httpGet(url: string, headers: Record<string, string>): Promise<s
   });
 }
 
-/** Lowest port of the kernel's ephemeral range (Linux), or 32768 (Linux's default; macOS starts at 49152). */
-function ephemeralLow(): number {
+/**
+ * Lowest port of the kernel's ephemeral range (Linux), at most 32768 (Linux's default; macOS
+ * starts at 49152): `listen(0)` hands out no port below it.
+ *
+ * @returns the port number; never throws.
+ * @example
+ * ```ts
+ * ephemeralLow(); // 32768
+ * ```
+ */
+export function ephemeralLow(): number {
   try {
     const low = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
     return Number.isInteger(low) && low > 0 ? Math.min(low, 32768) : 32768;
