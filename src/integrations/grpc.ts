@@ -154,7 +154,7 @@ interface TracedClientCall extends grpcTypes.InterceptingCall {
   onReceiveStatus(status: grpcTypes.StatusObject): void;
 }
 type TracedClientCallClass = new (next: NextInterceptingCall, tracer: Tracer, span: Span) => TracedClientCall;
-const tracedCallClasses = new WeakMap<Grpc, TracedClientCallClass>();
+const tracedClientCallClasses = new WeakMap<Grpc, TracedClientCallClass>();
 
 /**
  * The client call our interceptor returns, made once per `@grpc/grpc-js` module: an
@@ -166,7 +166,7 @@ const tracedCallClasses = new WeakMap<Grpc, TracedClientCallClass>();
  * objects per call). The status ends the span, then reaches the caller's listener.
  */
 function tracedClientCallClass(grpc: Grpc): TracedClientCallClass {
-  let TracedCall = tracedCallClasses.get(grpc);
+  let TracedCall = tracedClientCallClasses.get(grpc);
   if (TracedCall !== undefined) return TracedCall;
   if (typeof grpc.InterceptingCall !== 'function') {
     throw new TypeError('addRpcClientTracing: the gRPC module (options.grpc) has no InterceptingCall class; pass @grpc/grpc-js');
@@ -208,7 +208,7 @@ function tracedClientCallClass(grpc: Grpc): TracedClientCallClass {
       this.listener?.onReceiveStatus?.(status);
     }
   };
-  tracedCallClasses.set(grpc, TracedCall);
+  tracedClientCallClasses.set(grpc, TracedCall);
   return TracedCall;
 }
 
@@ -257,6 +257,126 @@ export function addRpcClientTracing(serviceName: string, options?: RpcTracingOpt
   };
 }
 
+/** The listener a server call's `start` takes (grpc-js does not export its type by name). */
+type InterceptingServerListener = Parameters<grpcTypes.ServerInterceptingCall['start']>[0];
+/** The status a server call's `sendStatus` takes (code and details optional). */
+type PartialStatusObject = Parameters<grpcTypes.ServerInterceptingCall['sendStatus']>[0];
+
+/** The per-call state of a traced server call, as {@link tracedServerCallClass}'s class holds it. */
+interface TracedServerCall extends grpcTypes.ServerInterceptingCall, InterceptingServerListener {}
+type TracedServerCallClass = new (
+  next: grpcTypes.ServerInterceptingCallInterface,
+  tracer: Tracer,
+  info: MethodInfo,
+  serviceName: string,
+  requestStream: boolean,
+) => TracedServerCall;
+const tracedServerCallClasses = new WeakMap<Grpc, TracedServerCallClass>();
+
+// The listener's steps, called with the listener as `this` inside the entry span's context
+// (module functions: no closure per call).
+function deliverMetadata(listener: InterceptingServerListener, metadata: grpcTypes.Metadata): void {
+  listener.onReceiveMetadata(metadata);
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function deliverMessage(listener: InterceptingServerListener, message: any): void {
+  listener.onReceiveMessage(message);
+}
+function deliverHalfClose(listener: InterceptingServerListener): void {
+  listener.onReceiveHalfClose();
+}
+
+/**
+ * The server call our interceptor returns, made once per `@grpc/grpc-js` module: a
+ * `ServerInterceptingCall` whose sending steps pass straight to the next call (the status ends
+ * the entry span first) and which is itself the next call's listener: it starts the entry span
+ * from the incoming metadata and hands each step to the handler's listener inside the span's
+ * context. One object per call instead of the responder, listener wrappers and the closure per
+ * step a responder-based `ServerInterceptingCall` makes (~12 objects per call); the
+ * read-only methods (`getPeer`, `getDeadline`, …) are grpc-js's own. Every step is
+ * synchronous, so the order grpc-js's wrappers keep (a message held while metadata is being
+ * processed) holds without them.
+ */
+function tracedServerCallClass(grpc: Grpc): TracedServerCallClass {
+  let TracedCall = tracedServerCallClasses.get(grpc);
+  if (TracedCall !== undefined) return TracedCall;
+  if (typeof grpc.ServerInterceptingCall !== 'function') {
+    throw new TypeError('addRpcServerTracing: the gRPC module (options.grpc) has no ServerInterceptingCall class; pass @grpc/grpc-js');
+  }
+  TracedCall = class extends grpc.ServerInterceptingCall implements TracedServerCall {
+    private readonly nextServerCall: grpcTypes.ServerInterceptingCallInterface;
+    private readonly tracer: Tracer;
+    private readonly info: MethodInfo;
+    private readonly serviceName: string;
+    private readonly requestStream: boolean;
+    private span: Span | undefined = undefined;
+    private callListener: InterceptingServerListener | undefined = undefined;
+
+    constructor(next: grpcTypes.ServerInterceptingCallInterface, tracer: Tracer, info: MethodInfo, serviceName: string, requestStream: boolean) {
+      super(next);
+      this.nextServerCall = next;
+      this.tracer = tracer;
+      this.info = info;
+      this.serviceName = serviceName;
+      this.requestStream = requestStream;
+    }
+
+    override start(listener: InterceptingServerListener): void {
+      this.callListener = listener;
+      this.nextServerCall.start(this);
+    }
+
+    override sendMetadata(metadata: grpcTypes.Metadata): void {
+      this.nextServerCall.sendMetadata(metadata);
+    }
+
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    override sendMessage(message: any, callback: () => void): void {
+      this.nextServerCall.sendMessage(message, callback);
+    }
+
+    override sendStatus(status: PartialStatusObject): void {
+      const span = this.span;
+      if (span && !span.ended) {
+        recordGrpcStatus(span, status.code ?? 0, status.details);
+        span.end();
+      }
+      this.nextServerCall.sendStatus(status);
+    }
+
+    onReceiveMetadata(metadata: grpcTypes.Metadata): void {
+      const span = (this.span = startServerSpan(this.tracer, this.nextServerCall, this.info, this.serviceName, metadata));
+      if (span && this.requestStream) runWithSpan(span, deliverMetadata, this.callListener!, metadata);
+      else this.callListener!.onReceiveMetadata(metadata);
+    }
+
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    onReceiveMessage(message: any): void {
+      const span = this.span;
+      if (span && this.requestStream) runWithSpan(span, deliverMessage, this.callListener!, message);
+      else this.callListener!.onReceiveMessage(message);
+    }
+
+    onReceiveHalfClose(): void {
+      const span = this.span;
+      if (span) runWithSpan(span, deliverHalfClose, this.callListener!);
+      else this.callListener!.onReceiveHalfClose();
+    }
+
+    onCancel(): void {
+      const span = this.span;
+      if (span && !span.ended) {
+        span.setStatus('error', 'cancelled by the client');
+        span.setTag('rpc.grpc.status_code', 1);
+        span.end();
+      }
+      this.callListener!.onCancel();
+    }
+  };
+  tracedServerCallClasses.set(grpc, TracedCall);
+  return TracedCall;
+}
+
 /**
  * Trace the calls a `@grpc/grpc-js` Server receives: each call gets an entry span that
  * continues the caller's trace from the metadata (any configured format), is active while
@@ -264,7 +384,8 @@ export function addRpcClientTracing(serviceName: string, options?: RpcTracingOpt
  * sent; a non-OK status or a cancelled call marks an error. Metadata is passed on unchanged.
  * Never throws into a call: a tracing failure leaves the call untraced (handler errors are
  * not swallowed). Throws only when `@grpc/grpc-js` cannot be `require`d and `options.grpc`
- * is not given. Spec: OpenTelemetry semantic conventions for RPC/gRPC spans.
+ * is not given, or (a `TypeError`) when `options.grpc` has no `ServerInterceptingCall` class.
+ * Spec: OpenTelemetry semantic conventions for RPC/gRPC spans.
  *
  * @param serviceName - logical name of this service (recorded as `rpc.service` when the path has none)
  * @example
@@ -276,52 +397,12 @@ export function addRpcClientTracing(serviceName: string, options?: RpcTracingOpt
 export function addRpcServerTracing(serviceName: string, options?: RpcTracingOptions): RpcServerTracing {
   const grpc = loadGrpc(options);
   const explicit = options?.tracer;
-  const interceptor: grpcTypes.ServerInterceptor = (methodDescriptor, call) => {
-    const tracer = explicit ?? getTracer();
-    const info = methodInfo(methodDescriptor.path);
-    let span: Span | undefined;
-    // With a single request message (unary, server streaming) grpc-js calls the handler from
-    // the half-close step: only that step needs the span's context. A client/bidi streaming
-    // handler starts at the metadata and gets its messages as events: every step needs it.
-    const requestStream = methodDescriptor.requestStream !== false;
-    // Plain listener/responder objects (the builders cost two more objects per call); each
-    // step runs inside the entry span once it exists, without a closure per step.
-    const listener: grpcTypes.ServerListener = {
-      onReceiveMetadata(metadata, next) {
-        span = startServerSpan(tracer, call, info, serviceName, metadata);
-        if (span && requestStream) runWithSpan(span, next, metadata);
-        else next(metadata);
-      },
-      onReceiveMessage(message, next) {
-        if (span && requestStream) runWithSpan(span, next, message);
-        else next(message);
-      },
-      onReceiveHalfClose(next) {
-        if (span) runWithSpan(span, next);
-        else next();
-      },
-      onCancel() {
-        if (span && !span.ended) {
-          span.setStatus('error', 'cancelled by the client');
-          span.setTag('rpc.grpc.status_code', 1);
-          span.end();
-        }
-      },
-    };
-    const responder: grpcTypes.Responder = {
-      start(next) {
-        next(listener);
-      },
-      sendStatus(status, next) {
-        if (span && !span.ended) {
-          recordGrpcStatus(span, status.code ?? 0, status.details);
-          span.end();
-        }
-        next(status);
-      },
-    };
-    return new grpc.ServerInterceptingCall(call, responder);
-  };
+  const TracedCall = tracedServerCallClass(grpc);
+  // With a single request message (unary, server streaming) grpc-js calls the handler from
+  // the half-close step: only that step needs the span's context. A client/bidi streaming
+  // handler starts at the metadata and gets its messages as events: every step needs it.
+  const interceptor: grpcTypes.ServerInterceptor = (methodDescriptor, call) =>
+    new TracedCall(call, explicit ?? getTracer(), methodInfo(methodDescriptor.path), serviceName, methodDescriptor.requestStream !== false);
   return {
     interceptors: [interceptor],
     options: { interceptors: [interceptor] },

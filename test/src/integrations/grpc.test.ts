@@ -287,7 +287,127 @@ describe('gRPC integration: the client call among other interceptors, cancelled 
   });
 });
 
-describe('addRpcClientTracing with a gRPC module of its own', () => {
+describe('gRPC integration: the server call among other interceptors, and cancelled by the client', () => {
+  const tracer = createTracer({ serviceName: 'chain-server', backend: 'memory', recordCaller: false });
+  const servers: grpc.Server[] = [];
+  const clients: grpc.Client[] = [];
+
+  /**
+   * A user's server interceptor in grpc-js's builder style: holds the incoming metadata back
+   * for a turn of the event loop (so grpc-js must hold the message and half-close behind it),
+   * adds response metadata, and logs each step it sees.
+   */
+  const userInterceptor = (log: string[]): grpc.ServerInterceptor => (_method, call) =>
+    new grpc.ServerInterceptingCall(call, {
+      start(next) {
+        next(
+          new grpc.ServerListenerBuilder()
+            .withOnReceiveMetadata((metadata, nextMd) => {
+              log.push(`metadata:${metadata.get('traceparent').length}`);
+              setImmediate(() => nextMd(metadata));
+            })
+            .withOnReceiveMessage((message, nextMsg) => {
+              log.push('message');
+              nextMsg(message);
+            })
+            .withOnReceiveHalfClose((nextHc) => {
+              log.push('halfClose');
+              nextHc();
+            })
+            .withOnCancel(() => log.push('cancel'))
+            .build(),
+        );
+      },
+      sendMetadata(metadata, next) {
+        metadata.set('x-server-user', 's1');
+        next(metadata);
+      },
+      sendStatus(status, next) {
+        log.push(`status:${status.code}`);
+        next(status);
+      },
+    });
+
+  let cancelled: () => void = () => undefined;
+  const start = async (interceptors: grpc.ServerInterceptor[]): Promise<EchoClient> => {
+    const server = new grpc.Server({ interceptors });
+    servers.push(server);
+    server.addService(Echo.service, {
+      Unary: (call: grpc.ServerUnaryCall<Msg, Msg>, cb: grpc.sendUnaryData<Msg>) => {
+        call.sendMetadata(new grpc.Metadata());
+        cb(null, { text: `${call.request.text}|${currentSpan()?.name}` });
+      },
+      ServerStream: (call: grpc.ServerWritableStream<Msg, Msg>) => {
+        call.on('cancelled', () => cancelled());
+        call.write({ text: 'first' }); // never ends on its own: the client cancels
+      },
+      ClientStream: (_call: grpc.ServerReadableStream<Msg, Msg>, cb: grpc.sendUnaryData<Msg>) => cb(null, { text: '' }),
+      Bidi: (call: grpc.ServerDuplexStream<Msg, Msg>) => call.end(),
+    });
+    const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+    const client = new Echo(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as EchoClient;
+    clients.push(client);
+    return client;
+  };
+
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    for (const s of servers) s.forceShutdown();
+    await tracer.shutdown();
+  });
+
+  it.each([
+    ['before ours', (log: string[]) => [userInterceptor(log), addRpcServerTracing('echo', { tracer }).interceptors[0]!]],
+    ['after ours', (log: string[]) => [addRpcServerTracing('echo', { tracer }).interceptors[0]!, userInterceptor(log)]],
+  ])('a user interceptor %s sees every step in order, and the handler runs in the entry span', async (_label, make) => {
+    await tracer.flush();
+    (tracer.exporter as MemoryExporter).reset();
+    const log: string[] = [];
+    const client = await start(make(log));
+    const caller = new grpc.Metadata();
+    caller.set('traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+    let responseMd: grpc.Metadata | undefined;
+    const reply = await new Promise<Msg>((res, rej) => {
+      const call = (client as unknown as { Unary(m: Msg, md: grpc.Metadata, cb: (e: grpc.ServiceError | null, r: Msg) => void): grpc.ClientUnaryCall }).Unary(
+        { text: 'hi' },
+        caller,
+        (e, r) => (e ? rej(e) : res(r)),
+      );
+      call.on('metadata', (m: grpc.Metadata) => (responseMd = m));
+    });
+    expect(reply.text).toBe('hi|test.echo.Echo/Unary');
+    // (grpc-js also reports a cancel when the stream closes after the status: not asserted)
+    expect(log.slice(0, 4)).toEqual(['metadata:1', 'message', 'halfClose', 'status:0']);
+    expect(responseMd?.get('x-server-user')).toEqual(['s1']);
+    const spans = await spansOf(tracer);
+    expect(spans.map((s) => [s.kind, s.traceId, s.parentSpanId, s.status.code, s.attributes['rpc.grpc.status_code']])).toEqual([
+      ['entry', '0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331', 'unset', 0],
+    ]);
+  });
+
+  it('a call the client cancels ends the entry span once, as an error, and the handler still hears of it', async () => {
+    await tracer.flush();
+    (tracer.exporter as MemoryExporter).reset();
+    const client = await start(addRpcServerTracing('echo', { tracer }).interceptors);
+    const heard = new Promise<void>((res) => (cancelled = res));
+    const first = await new Promise<string>((res, rej) => {
+      const s = client.ServerStream({ text: 'x' }, new grpc.Metadata());
+      s.on('data', (m: Msg) => {
+        s.cancel();
+        res(m.text);
+      });
+      s.on('error', (e: grpc.ServiceError) => (e.code === grpc.status.CANCELLED ? undefined : rej(e)));
+    });
+    expect(first).toBe('first');
+    await heard;
+    const spans = await spansOf(tracer);
+    expect(spans.map((s) => [s.name, s.status.code, s.status.message, s.attributes['rpc.grpc.status_code']])).toEqual([
+      ['test.echo.Echo/ServerStream', 'error', 'cancelled by the client', grpc.status.CANCELLED],
+    ]);
+  });
+});
+
+describe('addRpcClientTracing and addRpcServerTracing with a gRPC module of their own', () => {
   it('says at set-up which option is wrong when the module has no InterceptingCall', () => {
     const tracer = createTracer({ serviceName: 'x', backend: 'memory' });
     expect(() => addRpcClientTracing('svc', { tracer, grpc: {} as typeof grpc })).toThrow(/options\.grpc.*InterceptingCall/);
@@ -298,5 +418,11 @@ describe('addRpcClientTracing with a gRPC module of its own', () => {
     expect(b.interceptors).toHaveLength(1);
     return tracer.shutdown();
   });
-});
 
+  it('addRpcServerTracing says at set-up which option is wrong when the module has no ServerInterceptingCall', () => {
+    const tracer = createTracer({ serviceName: 'x', backend: 'memory' });
+    expect(() => addRpcServerTracing('svc', { tracer, grpc: {} as typeof grpc })).toThrow(/options\.grpc.*ServerInterceptingCall/);
+    expect(addRpcServerTracing('svc', { tracer, grpc }).interceptors).toHaveLength(1);
+    return tracer.shutdown();
+  });
+});
