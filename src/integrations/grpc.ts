@@ -143,6 +143,9 @@ function startServerSpan(
   }
 }
 
+/** The per-message context grpc-js passes along a client call (its type is not exported by name). */
+type MessageContext = Parameters<grpcTypes.InterceptingCall['sendMessageWithContext']>[0];
+
 /** The call a client interceptor's `nextCall(options)` returns (grpc-js's `InterceptingCallInterface`). */
 type NextInterceptingCall = ReturnType<grpcTypes.NextCall>;
 
@@ -158,8 +161,8 @@ const tracedClientCallClasses = new WeakMap<Grpc, TracedClientCallClass>();
 
 /**
  * The client call our interceptor returns, made once per `@grpc/grpc-js` module: an
- * `InterceptingCall` (every method but `start` is grpc-js's own: messages, half-close, cancel
- * and peer pass straight to the next call) that injects the exit span's context into the
+ * `InterceptingCall` (messages and half-close pass straight to the next call; cancel and peer
+ * are grpc-js's own) that injects the exit span's context into the
  * metadata at `start` and listens to the next call itself — it is its own listener, so one
  * object per call instead of the requester, listener and closures a `Requester` needs (grpc-js
  * copies a requester's and listener's methods into objects of its own and binds them, ~12
@@ -188,6 +191,18 @@ function tracedClientCallClass(grpc: Grpc): TracedClientCallClass {
       this.tracer.injectSpan(this.span, metadata, metadataSetter);
       this.listener = listener;
       this.next.start(metadata, this);
+    }
+
+    // Sending passes straight on: grpc-js's own versions go through the default requester
+    // with a closure per message and per half-close, to keep the order while an asynchronous
+    // `start` holds the metadata; ours starts the next call before it returns.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    override sendMessageWithContext(context: MessageContext, message: any): void {
+      this.next.sendMessageWithContext(context, message);
+    }
+
+    override halfClose(): void {
+      this.next.halfClose();
     }
 
     onReceiveMetadata(metadata: grpcTypes.Metadata): void {

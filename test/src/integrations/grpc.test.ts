@@ -218,7 +218,11 @@ describe('gRPC integration: the client call among other interceptors, cancelled 
         call.write({ text: 'first' });
         // never ends on its own: the client cancels
       },
-      ClientStream: (_call: grpc.ServerReadableStream<Msg, Msg>, cb: grpc.sendUnaryData<Msg>) => cb(null, { text: '' }),
+      ClientStream: (call: grpc.ServerReadableStream<Msg, Msg>, cb: grpc.sendUnaryData<Msg>) => {
+        const parts: string[] = [];
+        call.on('data', (m: Msg) => parts.push(m.text));
+        call.on('end', () => cb(null, { text: parts.join('') }));
+      },
       Bidi: (call: grpc.ServerDuplexStream<Msg, Msg>) => call.end(),
     });
     const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
@@ -259,6 +263,35 @@ describe('gRPC integration: the client call among other interceptors, cancelled 
     const [span] = await exits();
     expect(span!.attributes['rpc.grpc.status_code']).toBe(0);
     expect(serverSaw).toEqual([{ traceparent: `00-${span!.traceId}-${span!.spanId}-01`, user: 'u1' }]);
+  });
+
+  /** A user's interceptor whose `start` hands the metadata on a turn of the event loop later. */
+  const slowStart: grpc.Interceptor = (options, nextCall) =>
+    new grpc.InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        setImmediate(() => next(metadata, listener));
+      },
+    });
+
+  it.each([
+    ['before ours', () => [slowStart, addRpcClientTracing('echo', { tracer, peer: address }).interceptors[0]!]],
+    ['after ours', () => [addRpcClientTracing('echo', { tracer, peer: address }).interceptors[0]!, slowStart]],
+  ])('a client stream written at once through an asynchronous user interceptor %s arrives whole and in order', async (_label, make) => {
+    await tracer.flush();
+    (tracer.exporter as MemoryExporter).reset();
+    const c = new Echo(address, grpc.credentials.createInsecure(), { interceptors: make() }) as unknown as EchoClient;
+    try {
+      const joined = await new Promise<Msg>((res, rej) => {
+        const s = c.ClientStream(new grpc.Metadata(), (e, r) => (e ? rej(e) : res(r)));
+        for (const text of ['a', 'b', 'c', 'd']) s.write({ text });
+        s.end();
+      });
+      expect(joined.text).toBe('abcd');
+    } finally {
+      c.close();
+    }
+    const spans = await exits();
+    expect(spans.map((s) => [s.name, s.status.code, s.attributes['rpc.grpc.status_code']])).toEqual([['test.echo.Echo/ClientStream', 'unset', 0]]);
   });
 
   it('a cancelled stream and a missed deadline end the exit span once, as errors, and reach the caller', async () => {
