@@ -27,13 +27,23 @@ import type Segment from 'skywalking-backend-js/lib/trace/context/Segment';
 import type { Tag } from 'skywalking-backend-js/lib/Tag';
 import type { EventEmitter } from 'node:events';
 
-interface ContextManagerLike {
+/** What the bench uses of the agent's `ContextManager`. */
+export interface ContextManagerLike {
   readonly current: { newLocalSpan(operation: string): SwSpan };
 }
 type AdapterCtor = new (segment: Segment) => { serializeBinary(): Uint8Array };
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-function load(): {
+/**
+ * The agent's modules this bench uses, with its config finalized (service `bench`, instance
+ * `bench-1`, segment limiter out of reach) so that `ContextManager` hands out real spans.
+ *
+ * @example
+ * ```ts
+ * const { ContextManager } = loadSkyWalking();
+ * ```
+ */
+export function loadSkyWalking(): {
   ContextManager: ContextManagerLike;
   emitter: EventEmitter;
   SegmentObjectAdapter: AdapterCtor;
@@ -74,7 +84,7 @@ let activeListener: ((segment: Segment) => void) | undefined;
  * ```
  */
 export async function createSkyWalkingImpl(mode: Mode): Promise<SpanImpl> {
-  const { ContextManager, emitter, SegmentObjectAdapter, DummySpan } = load();
+  const { ContextManager, emitter, SegmentObjectAdapter, DummySpan } = loadSkyWalking();
   const probe = ContextManager.current.newLocalSpan('probe');
   if (probe instanceof DummySpan) throw new Error('skywalking-backend-js returned a DummySpan: config not finalized');
   const buffer: Segment[] = [];
@@ -87,25 +97,9 @@ export async function createSkyWalkingImpl(mode: Mode): Promise<SpanImpl> {
   if (activeListener) emitter.off('segment-finished', activeListener);
   activeListener = listener;
   emitter.on('segment-finished', listener);
-  const tags: Tag[] = TAG_KEYS.map((key, i) => ({ key, val: TAG_VALUES[i], overridable: false }));
-  const t0 = tags[0], t1 = tags[1], t2 = tags[2];
   return {
     name: 'SkyWalking agent',
-    run(parents: number, children: number): void {
-      for (let p = 0; p < parents; p++) {
-        const parent = ContextManager.current.newLocalSpan(PARENT_NAME);
-        parent.start();
-        for (let c = 0; c < children; c++) {
-          const span = ContextManager.current.newLocalSpan(CHILD_NAME);
-          span.start();
-          span.tag(t0);
-          span.tag(t1);
-          span.tag(t2);
-          span.stop();
-        }
-        parent.stop();
-      }
-    },
+    run: skywalkingWorkload(ContextManager),
     async drain(): Promise<void> {
       if (mode === 'encode') {
         for (const segment of buffer) skywalkingBytes += new SegmentObjectAdapter(segment).serializeBinary().length;
@@ -122,5 +116,34 @@ export async function createSkyWalkingImpl(mode: Mode): Promise<SpanImpl> {
     held(): number {
       return mode === 'hold' ? spansHeld : -1;
     },
+  };
+}
+
+/**
+ * The shared workload ({@link SpanImpl.run}) on the agent's `ContextManager`: each parent and
+ * child is a local span, `start()`ed (active) and `stop()`ped; each trace finishes one segment.
+ *
+ * @example
+ * ```ts
+ * skywalkingWorkload(loadSkyWalking().ContextManager)(10, 99); // 10 segments of 100 spans
+ * ```
+ */
+export function skywalkingWorkload(ContextManager: ContextManagerLike): (parents: number, children: number) => void {
+  const tags: Tag[] = TAG_KEYS.map((key, i) => ({ key, val: TAG_VALUES[i], overridable: false }));
+  const t0 = tags[0], t1 = tags[1], t2 = tags[2];
+  return (parents: number, children: number): void => {
+    for (let p = 0; p < parents; p++) {
+      const parent = ContextManager.current.newLocalSpan(PARENT_NAME);
+      parent.start();
+      for (let c = 0; c < children; c++) {
+        const span = ContextManager.current.newLocalSpan(CHILD_NAME);
+        span.start();
+        span.tag(t0);
+        span.tag(t1);
+        span.tag(t2);
+        span.stop();
+      }
+      parent.stop();
+    }
   };
 }

@@ -55,6 +55,33 @@ export async function createZipkinImpl(mode: Mode): Promise<SpanImpl> {
     http = new HttpLogger(options) as HttpLogger & HttpLoggerInternals;
     logger = http;
   }
+  const run = zipkinWorkload(logger);
+  return {
+    name: 'zipkin-js',
+    run,
+    async drain(): Promise<void> {
+      if (http) http.processQueue(noopFetch);
+    },
+    async close(): Promise<void> {
+      if (http) http.queue.length = 0;
+    },
+    held(): number {
+      return http ? http.queue.length : -1;
+    },
+  };
+}
+
+/**
+ * The shared workload ({@link SpanImpl.run}) on a zipkin-js `Tracer` + `BatchRecorder` that
+ * hands each finished span to `logger` (128-bit ids, always sampled, AsyncLocalStorage context).
+ *
+ * @example
+ * ```ts
+ * const spans: model.Span[] = [];
+ * zipkinWorkload({ logSpan: (s) => spans.push(s) })(10, 99); // 1,000 spans logged
+ * ```
+ */
+export function zipkinWorkload(logger: Logger): (parents: number, children: number) => void {
   const recorder = new BatchRecorder({ logger });
   const tracer = new Tracer({
     ctxImpl: new AlsZipkinContext(),
@@ -71,23 +98,11 @@ export async function createZipkinImpl(mode: Mode): Promise<SpanImpl> {
     tracer.recordBinary(k2, v2);
   };
   let n = 0;
-  return {
-    name: 'zipkin-js',
-    run(parents: number, children: number): void {
-      n = children;
-      for (let p = 0; p < parents; p++) tracer.local(PARENT_NAME, parentBody);
-    },
-    async drain(): Promise<void> {
-      if (http) http.processQueue(noopFetch);
-    },
-    async close(): Promise<void> {
-      if (http) http.queue.length = 0;
-    },
-    held(): number {
-      return http ? http.queue.length : -1;
-    },
-  };
-  function parentBody(): void {
+  const parentBody = (): void => {
     for (let c = 0; c < n; c++) tracer.local(CHILD_NAME, child);
-  }
+  };
+  return (parents: number, children: number): void => {
+    n = children;
+    for (let p = 0; p < parents; p++) tracer.local(PARENT_NAME, parentBody);
+  };
 }
