@@ -61,7 +61,9 @@ type EndpointWithIpv6 = model.Endpoint & { ipv6?: string };
  */
 export function zipkinTraceId(traceId: string): string | undefined {
   if (typeof traceId !== 'string') return undefined;
-  const id = traceId.toLowerCase();
+  // Our own ids are lower-case already: no copy by toLowerCase() for them.
+  const given = traceId;
+  const id = isValidTraceId(given) ? given : traceId.toLowerCase();
   if (isValidTraceId(id)) return id.startsWith('0000000000000000') ? id.slice(16) : id;
   return isValidSpanId(id) ? id : undefined; // a 64-bit trace id has the span id's form
 }
@@ -69,6 +71,8 @@ export function zipkinTraceId(traceId: string): string | undefined {
 /** A 64-bit span id as Zipkin wants it (16 lowercase hex, not all zeros), or undefined. */
 function zipkinSpanId(spanId: string | undefined): string | undefined {
   if (typeof spanId !== 'string') return undefined;
+  const given = spanId;
+  if (isValidSpanId(given)) return given;
   const id = spanId.toLowerCase();
   return isValidSpanId(id) ? id : undefined;
 }
@@ -292,7 +296,9 @@ export interface ZipkinBatchBody {
 /**
  * Encode a batch as the body of one `POST /api/v2/spans`: each sampled span with
  * {@link encodeZipkinSpan} (the `zipkin` package's JSON v2 encoder), written as a JSON array
- * straight into a buffer from `scratch` — no joined string and no fresh buffer per batch.
+ * straight into a buffer from `scratch` — no joined string and no fresh buffer per batch. Each
+ * part is written without being measured first, into room for 3 bytes per UTF-16 unit, so the
+ * kept buffer grows to the power of two above 3× the batch's JSON (1 MiB for 512 typical spans).
  * Unsampled spans are skipped; invalid ones are counted and left out. Never throws.
  *
  * @param batch - finished spans
@@ -308,27 +314,41 @@ export function encodeZipkinBatch(batch: readonly FinishedSpan[], scratch: Reusa
   const parts: string[] = [];
   let invalid = 0;
   let firstError: InvalidReason | undefined;
-  let length = 1; // '[' + ',' between parts + ']'
   for (let i = 0; i < batch.length; i++) {
     const span = batch[i];
     if (!span || span.sampled === false) continue;
     const encoded = encodeZipkinSpan(span);
     if (typeof encoded === 'string') {
       parts.push(encoded);
-      length += Buffer.byteLength(encoded, 'utf8') + 1;
     } else {
       invalid++;
       firstError ??= encoded.error;
     }
   }
   if (parts.length === 0) return { body: undefined, spans: 0, invalid, firstError };
-  const body = scratch.acquire(length);
+  // Written without measuring each part first (one call into the runtime per span, not two),
+  // into a buffer large enough for any text of that many UTF-16 units (≤ 3 bytes of UTF-8 each).
+  let bound = 2 + parts.length; // brackets and commas
+  for (let i = 0; i < parts.length; i++) bound += (parts[i] as string).length * 3;
+  const whole = scratch.lendKept();
+  let room: Buffer;
+  if (whole !== undefined && whole.length >= bound) room = whole;
+  else {
+    if (whole !== undefined) scratch.release(whole);
+    room = scratch.acquire(bound);
+  }
+  const body = scratch.trim(room, writeParts(room, parts));
+  return { body, spans: parts.length, invalid, firstError };
+}
+
+/** Write `[part,part,…]` into `body` from offset 0; the bytes written. `body` must be large enough. */
+function writeParts(body: Buffer, parts: readonly string[]): number {
   let offset = 0;
   body[offset++] = 0x5b; // [
   for (let i = 0; i < parts.length; i++) {
     if (i > 0) body[offset++] = 0x2c; // ,
     offset += body.write(parts[i] as string, offset, 'utf8');
   }
-  body[offset] = 0x5d; // ]
-  return { body, spans: parts.length, invalid, firstError };
+  body[offset++] = 0x5d; // ]
+  return offset;
 }

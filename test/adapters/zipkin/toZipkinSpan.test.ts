@@ -53,6 +53,23 @@ describe('encodeZipkinBatch', () => {
     expect(again.body!.toString('utf8')).toBe(`[${encodeZipkinSpan(x) as string}]`);
   });
 
+  it('a batch encoded while the kept buffer is out (another export in flight) gets its own bytes, the first untouched', () => {
+    const scratch = new ReusableBuffer();
+    scratch.release(encodeZipkinBatch([makeSpan({ name: 'warm' })], scratch).body!); // keeps a buffer
+    const a = makeSpan({ name: 'first', attributes: { s: 'ä'.repeat(500) } });
+    const b = makeSpan({ name: 'second', attributes: { s: '☕'.repeat(3000) } }); // more than the kept 4 KB
+    const first = encodeZipkinBatch([a], scratch);
+    const second = encodeZipkinBatch([b], scratch);
+    expect(second.body!.buffer).not.toBe(first.body!.buffer);
+    expect(first.body!.equals(Buffer.from(`[${encodeZipkinSpan(a) as string}]`, 'utf8'))).toBe(true);
+    expect(second.body!.equals(Buffer.from(`[${encodeZipkinSpan(b) as string}]`, 'utf8'))).toBe(true);
+    scratch.release(second.body!);
+    scratch.release(first.body!);
+    // once free, the kept buffer takes a batch that needs it to grow, exactly as long as its JSON
+    const third = encodeZipkinBatch([b, a], scratch);
+    expect(third.body!.toString('utf8')).toBe(`[${encodeZipkinSpan(b) as string},${encodeZipkinSpan(a) as string}]`);
+  });
+
   it('returns no body (and lends nothing) when no span is valid', () => {
     const scratch = new ReusableBuffer();
     expect(encodeZipkinBatch([makeSpan({ spanId: 'nothex' })], scratch)).toMatchObject({ body: undefined, spans: 0, invalid: 1 });
