@@ -15,7 +15,7 @@ import { interleave, type RoundCase } from './harness';
 import { CHILD_NAME, PARENT_NAME, TAG_KEYS, TAG_VALUES } from './impl';
 import { jaegerExportCase, skywalkingExportCase, zipkinExportCase, type ExportCase } from './incumbents/exporters';
 import { installOtelGlobals } from './incumbents/otel';
-import { createOurTracer, type OurTracer } from './ours';
+import { createOurTracer, registerZipkinIdentityBackend, ZIPKIN_IDENTITY_BACKEND, type OurTracer } from './ours';
 import { fmt, fmtSummary, ratio } from './stats';
 
 const OTEL_LABEL = 'OpenTelemetry SDK → HTTP (protobuf)';
@@ -25,7 +25,7 @@ const OTEL_LABEL = 'OpenTelemetry SDK → HTTP (protobuf)';
  * `OTLPTraceExporter` (exporter-trace-otlp-proto) behind its BatchSpanProcessor (batches of
  * 512), timed the same way: fill the queue, then `forceFlush()`.
  */
-function otelExportCase(port: number, parents: number, children: number): { round(): Promise<{ spansPerSec: number }>; close(): Promise<void> } {
+export function otelExportCase(port: number, parents: number, children: number): { round(): Promise<{ spansPerSec: number }>; close(): Promise<void> } {
   installOtelGlobals();
   let exported = 0;
   // forceFlush hands every batch to the exporter at once: lift its default limit of 30 in-flight exports
@@ -115,6 +115,14 @@ const TARGETS: Target[] = [
   { label: 'jaeger → HTTP collector (Thrift)', backend: 'jaeger', endpoint: (p) => `http://127.0.0.1:${p.http}/api/traces`, theirs: JAEGER_HTTP },
   { label: 'jaeger → UDP agent (Thrift emitBatch)', backend: 'jaeger', endpoint: (p) => `udp://127.0.0.1:${p.udp}`, theirs: JAEGER_UDP },
   { label: 'zipkin → HTTP (JSON v2)', backend: 'zipkin', endpoint: (p) => `http://127.0.0.1:${p.http}/api/v2/spans`, theirs: ZIPKIN_HTTP },
+  // Without gzip (on by default for bodies ≥ 1 KiB; zipkin-js never compresses): the same bytes as zipkin-js's.
+  {
+    label: 'zipkin → HTTP (JSON v2), compression: none',
+    backend: ZIPKIN_IDENTITY_BACKEND,
+    endpoint: (p) => `http://127.0.0.1:${p.http}/api/v2/spans`,
+    fullOnly: true,
+    theirs: ZIPKIN_HTTP,
+  },
   { label: 'skywalking → gRPC (SegmentObject)', backend: 'skywalking', endpoint: (p) => `127.0.0.1:${p.grpc}`, theirs: SKYWALKING_GRPC },
   { label: OTLP_HTTP, backend: 'otlp', endpoint: otlpHttpEndpoint, theirs: OTEL_HTTP },
   // Without the `caller` attribute (on by default; OpenTelemetry records none): the same bytes per span as OTel's.
@@ -159,6 +167,7 @@ export async function benchExport(ctx: BenchContext): Promise<void> {
   const cases: RoundCase[] = [];
   const ports = ctx.ports;
   const targets = TARGETS.filter((t) => !(ctx.quick && t.fullOnly));
+  registerZipkinIdentityBackend();
   for (const t of targets) {
     if (!ports) break;
     try {
@@ -225,6 +234,7 @@ export async function benchExport(ctx: BenchContext): Promise<void> {
       'theirs: the vendor\'s own client to the same receiver, timed from its finished spans to the last acknowledgement (its own encoding',
       'included: jaeger-client converts to Thrift in report(), zipkin-js encodes JSON in logSpan()); higher is better here.',
       'ours records a `caller` attribute per span by default (~50 bytes of OTLP per span here: 209 vs 159); the recordCaller: false row sends what OTel sends.',
+      'ours gzips Zipkin bodies of 1 KiB and more by default (on libuv\'s thread pool); zipkin-js never does: the compression: none row is like for like.',
       'OTel forceFlush() sends all batches at once (its limit of 30 in-flight exports lifted); ours sends up to the exporter\'s maxConcurrentExports batches at once (OTLP, Jaeger over HTTP, Zipkin and SkyWalking 4; Jaeger over UDP 1).',
     ],
   });

@@ -92,6 +92,8 @@ export type OurBackend = (typeof OUR_BACKENDS)[number];
 export function endpointFor(backend: string, ports: ReceiverPorts | undefined): string | undefined {
   if (!ports) return undefined;
   switch (backend) {
+    case ZIPKIN_IDENTITY_BACKEND:
+      return endpointFor('zipkin', ports);
     case 'jaeger':
       return `http://127.0.0.1:${ports.http}/api/traces`;
     case 'zipkin':
@@ -167,6 +169,36 @@ export function createOurTracer(backend: string, ports: ReceiverPorts | undefine
   if (endpoint) config.endpoint = endpoint;
   if (options.recordCaller !== undefined) config.recordCaller = options.recordCaller;
   return lib.createTracer(config);
+}
+
+/** Name of the backend {@link registerZipkinIdentityBackend} registers. */
+export const ZIPKIN_IDENTITY_BACKEND = 'bench-zipkin-identity';
+
+/**
+ * Register (idempotently) backend `bench-zipkin-identity`: our Zipkin adapter's exporter with
+ * `compression: 'none'` (the `zipkin` backend gzips bodies of 1 KiB and more by default;
+ * zipkin-js's HttpLogger never does), for section 5's like-for-like row. False without the
+ * Zipkin adapter.
+ *
+ * @example
+ * ```ts
+ * registerZipkinIdentityBackend(); createOurTracer(ZIPKIN_IDENTITY_BACKEND, ports, { queueSize: 1 << 16 });
+ * ```
+ */
+export function registerZipkinIdentityBackend(): boolean {
+  const lib = loadOurs() as unknown as { registerBackend?: (name: string, f: (ctx: { config: { endpoint?: string }; logger: unknown }) => { exporter: unknown }) => void } | undefined;
+  if (!lib?.registerBackend) return false;
+  let zipkin: { ZipkinExporter: new (o: { url: URL; compression: 'none'; logger: unknown }) => unknown; zipkinUrl(c: { endpoint?: string }): URL };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    zipkin = require('../adapters/zipkin') as typeof zipkin;
+  } catch {
+    return false;
+  }
+  lib.registerBackend(ZIPKIN_IDENTITY_BACKEND, ({ config, logger }) => ({
+    exporter: new zipkin.ZipkinExporter({ url: zipkin.zipkinUrl(config), compression: 'none', logger }),
+  }));
+  return true;
 }
 
 /**
