@@ -1,3 +1,4 @@
+import * as zlib from 'node:zlib';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -149,12 +150,18 @@ describe('a tracer with backend otlp', () => {
 });
 
 describe('OtlpExporter transport details', () => {
-  it('gzips the body when OTEL_EXPORTER_OTLP_COMPRESSION=gzip', async () => {
+  it('gzips the body when OTEL_EXPORTER_OTLP_COMPRESSION=gzip, at level 1', async () => {
     const standIn = await startHttpStandIn();
     const exporter = new OtlpExporter({ endpoint: standIn.endpoint, env: { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' } });
-    await exporter.export([makeSpan({ name: 'zipped' })]);
+    const batch = Array.from({ length: 200 }, (_, i) => makeSpan({ name: 'zipped', attributes: { i, note: `span ${i} `.repeat(20) } }));
+    await exporter.export(batch);
     expect(standIn.requests[0].headers['content-encoding']).toBe('gzip');
     expect(standIn.spans()[0].name).toBe('zipped');
+    expect(standIn.spans()).toHaveLength(200);
+    const wire = standIn.requests[0].wire!;
+    const plain = zlib.gunzipSync(wire);
+    expect(zlib.gzipSync(plain, { level: 1 }).equals(wire)).toBe(true);
+    expect(zlib.gzipSync(plain).equals(wire)).toBe(false); // not the default level 6
     await exporter.shutdown();
     await standIn.stop();
   });

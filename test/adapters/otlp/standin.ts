@@ -67,6 +67,8 @@ export interface ReceivedRequest {
   /** HTTP headers or gRPC metadata, keys lower-case. */
   headers: Record<string, string>;
   spans: DecodedSpan[];
+  /** HTTP: the body as it arrived (still compressed when gzipped). */
+  wire?: Buffer;
 }
 
 /** A running OTLP stand-in. */
@@ -264,6 +266,7 @@ export async function startHttpStandIn(options: { tls?: StandInTls } = {}): Prom
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       let body = Buffer.concat(chunks);
+      const wire = body;
       const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       const json = type === 'application/json';
       if (state.failure.code !== undefined) {
@@ -289,6 +292,7 @@ export async function startHttpStandIn(options: { tls?: StandInTls } = {}): Prom
         path: req.url ?? '',
         headers: lowerHeaders(req.headers),
         spans,
+        wire,
       });
       if (json) res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       else {

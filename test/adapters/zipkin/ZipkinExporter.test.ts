@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -151,6 +152,10 @@ describe('ZipkinExporter → Zipkin stand-in', () => {
     expect(z.requests[0].json!.length).toBeLessThan(1024);
     expect(z.spans).toHaveLength(41);
     expect(gz.counters().gzipped).toBe(1);
+    // level 1 (fastest), not zlib's default 6: the same bytes as gzipSync at level 1 makes
+    const wire = z.requests[1].wire!;
+    expect(gzipSync(gunzipSync(wire), { level: 1 }).equals(wire)).toBe(true);
+    expect(gzipSync(gunzipSync(wire)).equals(wire)).toBe(false);
   });
 
   test('one body buffer is kept and reused across batches, gzipped or plain, each arriving intact', async () => {

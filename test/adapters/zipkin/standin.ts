@@ -71,6 +71,8 @@ export interface RecordedRequest {
   spanCount: number;
   /** The decoded JSON text of the body. */
   json?: string;
+  /** The body as it arrived (still compressed when gzipped). */
+  wire?: Buffer;
 }
 
 /** How the stand-in answers. */
@@ -269,6 +271,7 @@ export async function startZipkinStandIn(initialMode: StandInMode = 'ok', tls?: 
         return;
       }
       let body = Buffer.concat(chunks);
+      rec.wire = body;
       const encoding = (req.headers['content-encoding'] ?? '').toLowerCase();
       if (encoding === 'gzip') {
         try {
