@@ -7,6 +7,7 @@
  *
  * @packageDocumentation
  */
+import { OTLPTraceExporter as OTLPGrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { BenchContext } from './context';
@@ -19,17 +20,27 @@ import { createOurTracer, registerZipkinIdentityBackend, ZIPKIN_IDENTITY_BACKEND
 import { fmt, fmtSummary, ratio } from './stats';
 
 const OTEL_LABEL = 'OpenTelemetry SDK → HTTP (protobuf)';
+const OTEL_GRPC_LABEL = 'OpenTelemetry SDK → gRPC';
 
 /**
- * The incumbent for the `otlp → HTTP (protobuf)` row: OpenTelemetry's own
- * `OTLPTraceExporter` (exporter-trace-otlp-proto) behind its BatchSpanProcessor (batches of
- * 512), timed the same way: fill the queue, then `forceFlush()`.
+ * The incumbents of the OTLP rows: OpenTelemetry's own `OTLPTraceExporter`
+ * (exporter-trace-otlp-proto to `http://127.0.0.1:PORT/v1/traces`, or exporter-trace-otlp-grpc
+ * to `127.0.0.1:PORT`) behind its BatchSpanProcessor (batches of 512), timed the same way as
+ * ours: fill the queue, then `forceFlush()`.
+ *
+ * @example
+ * ```ts
+ * const c = otelExportCase('grpc', ports.grpc, 500, 99);
+ * ```
  */
-export function otelExportCase(port: number, parents: number, children: number): { round(): Promise<{ spansPerSec: number }>; close(): Promise<void> } {
+export function otelExportCase(transport: 'http' | 'grpc', port: number, parents: number, children: number): { round(): Promise<{ spansPerSec: number }>; close(): Promise<void> } {
   installOtelGlobals();
   let exported = 0;
   // forceFlush hands every batch to the exporter at once: lift its default limit of 30 in-flight exports
-  const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces`, concurrencyLimit: 1024 });
+  const exporter =
+    transport === 'http'
+      ? new OTLPTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces`, concurrencyLimit: 1024 })
+      : new OTLPGrpcTraceExporter({ url: `http://127.0.0.1:${port}`, concurrencyLimit: 1024 });
   const counting: SpanExporter = {
     export: (spans, done) =>
       exporter.export(spans, (r) => {
@@ -92,7 +103,8 @@ const SKYWALKING_GRPC: Theirs = {
   label: 'SkyWalking agent TraceReportClient',
   make: (p, parents, children) => skywalkingExportCase(`127.0.0.1:${p.grpc}`, parents, children),
 };
-const OTEL_HTTP: Theirs = { label: OTEL_LABEL, make: (p, parents, children) => otelExportCase(p.http, parents, children) };
+const OTEL_HTTP: Theirs = { label: OTEL_LABEL, make: (p, parents, children) => otelExportCase('http', p.http, parents, children) };
+const OTEL_GRPC: Theirs = { label: OTEL_GRPC_LABEL, make: (p, parents, children) => otelExportCase('grpc', p.grpc, parents, children) };
 
 interface Target {
   label: string;
@@ -127,7 +139,7 @@ const TARGETS: Target[] = [
   { label: OTLP_HTTP, backend: 'otlp', endpoint: otlpHttpEndpoint, theirs: OTEL_HTTP },
   // Without the `caller` attribute (on by default; OpenTelemetry records none): the same bytes per span as OTel's.
   { label: OTLP_HTTP_NO_CALLER, backend: 'otlp', endpoint: otlpHttpEndpoint, recordCaller: false, fullOnly: true, theirs: OTEL_HTTP },
-  { label: 'otlp → gRPC', backend: 'otlp', endpoint: (p) => `grpc://127.0.0.1:${p.grpc}` },
+  { label: 'otlp → gRPC', backend: 'otlp', endpoint: (p) => `grpc://127.0.0.1:${p.grpc}`, theirs: OTEL_GRPC },
 ];
 
 function fill(tracer: OurTracer, parents: number, children: number): void {
