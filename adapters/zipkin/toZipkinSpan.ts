@@ -63,7 +63,8 @@ export function zipkinTraceId(traceId: string): string | undefined {
   if (typeof traceId !== 'string') return undefined;
   // Our own ids are lower-case already: no copy by toLowerCase() for them.
   const given = traceId;
-  const id = isValidTraceId(given) ? given : traceId.toLowerCase();
+  if (isValidTraceId(given)) return given.startsWith('0000000000000000') ? given.slice(16) : given;
+  const id = traceId.toLowerCase();
   if (isValidTraceId(id)) return id.startsWith('0000000000000000') ? id.slice(16) : id;
   return isValidSpanId(id) ? id : undefined; // a 64-bit trace id has the span id's form
 }
@@ -296,9 +297,10 @@ export interface ZipkinBatchBody {
 /**
  * Encode a batch as the body of one `POST /api/v2/spans`: each sampled span with
  * {@link encodeZipkinSpan} (the `zipkin` package's JSON v2 encoder), written as a JSON array
- * straight into a buffer from `scratch` — no joined string and no fresh buffer per batch. Each
- * part is written without being measured first, into room for 3 bytes per UTF-16 unit, so the
- * kept buffer grows to the power of two above 3× the batch's JSON (1 MiB for 512 typical spans).
+ * straight into a buffer from `scratch` — no joined string and no fresh buffer per batch. Into
+ * the kept buffer each part is written without being measured first, into room for 3 bytes per
+ * UTF-16 unit, so that buffer grows to the power of two above 3× the batch's JSON (1 MiB for 512
+ * typical spans); a batch that cannot use it gets a buffer of its exact size.
  * Unsampled spans are skipped; invalid ones are counted and left out. Never throws.
  *
  * @param batch - finished spans
@@ -326,18 +328,25 @@ export function encodeZipkinBatch(batch: readonly FinishedSpan[], scratch: Reusa
     }
   }
   if (parts.length === 0) return { body: undefined, spans: 0, invalid, firstError };
-  // Written without measuring each part first (one call into the runtime per span, not two),
-  // into a buffer large enough for any text of that many UTF-16 units (≤ 3 bytes of UTF-8 each).
+  // Into the kept buffer, each part written without being measured first (one call into the
+  // runtime per span, not two), when it has room for any text of that many UTF-16 units (≤ 3
+  // bytes of UTF-8 each) or can grow to it; otherwise (kept buffer in use by another export,
+  // or the bound past its cap) into a buffer of the exact size, as before.
   let bound = 2 + parts.length; // brackets and commas
   for (let i = 0; i < parts.length; i++) bound += (parts[i] as string).length * 3;
   const whole = scratch.lendKept();
-  let room: Buffer;
-  if (whole !== undefined && whole.length >= bound) room = whole;
-  else {
-    if (whole !== undefined) scratch.release(whole);
-    room = scratch.acquire(bound);
+  if (whole !== undefined) {
+    if (whole.length >= bound) return { body: scratch.trim(whole, writeParts(whole, parts)), spans: parts.length, invalid, firstError };
+    scratch.release(whole);
   }
-  const body = scratch.trim(room, writeParts(room, parts));
+  if (!scratch.inUse && bound <= scratch.maxRetainedBytes) {
+    const room = scratch.acquire(bound); // grows the kept buffer for the next batches
+    return { body: scratch.trim(room, writeParts(room, parts)), spans: parts.length, invalid, firstError };
+  }
+  let length = 2 + parts.length - 1; // brackets and commas
+  for (let i = 0; i < parts.length; i++) length += Buffer.byteLength(parts[i] as string, 'utf8');
+  const body = scratch.acquire(length);
+  writeParts(body, parts);
   return { body, spans: parts.length, invalid, firstError };
 }
 

@@ -70,6 +70,17 @@ describe('encodeZipkinBatch', () => {
     expect(third.body!.toString('utf8')).toBe(`[${encodeZipkinSpan(b) as string},${encodeZipkinSpan(a) as string}]`);
   });
 
+  it('a batch whose room (3 bytes a UTF-16 unit) would pass the kept buffer\'s cap gets a buffer of its exact size', () => {
+    const scratch = new ReusableBuffer(4096);
+    const a = makeSpan({ name: 'big', attributes: { s: 'x'.repeat(2000) } }); // ~2.3 KB of JSON, room ~7 KB
+    const r = encodeZipkinBatch([a], scratch);
+    const expected = Buffer.from(`[${encodeZipkinSpan(a) as string}]`, 'utf8');
+    expect(r.body!.length).toBe(expected.length);
+    expect(r.body!.buffer.byteLength).toBeLessThan(3 * expected.length); // not the 3× room
+    expect(r.body!.equals(expected)).toBe(true);
+    scratch.release(r.body!);
+  });
+
   it('returns no body (and lends nothing) when no span is valid', () => {
     const scratch = new ReusableBuffer();
     expect(encodeZipkinBatch([makeSpan({ spanId: 'nothex' })], scratch)).toMatchObject({ body: undefined, spans: 0, invalid: 1 });
