@@ -95,18 +95,19 @@ const UDPSender = (require('jaeger-client/dist/src/reporters/udp_sender') as { d
 export function jaegerExportCase(to: { http: string } | { udp: number }, parents: number, children: number): ExportCase {
   let acknowledged = 0;
   let failure: string | undefined;
-  let onChange: (() => void) | undefined;
+  // Called with the spans a callback settled: 0 for a report that only filled the batch.
+  let onChange: ((settled: number) => void) | undefined;
   const quiet = { info: (): void => {}, error: (msg: string): void => void (failure ??= msg) };
   const ok: Counter = {
     increment: (n) => {
       acknowledged += n;
-      onChange?.();
+      onChange?.(n);
     },
   };
   const bad: Counter = {
     increment: (n) => {
       if (n > 0) failure ??= `${n} spans not delivered`;
-      onChange?.();
+      onChange?.(n);
     },
   };
   const metrics = { reporterSuccess: ok, reporterDropped: bad, reporterFailure: bad };
@@ -132,14 +133,17 @@ export function jaegerExportCase(to: { http: string } | { udp: number }, parents
       const before = acknowledged;
       const w = waiter('jaeger-client');
       let flushQueued = false;
+      let reporting = true;
       let ack: (() => void) | undefined;
-      onChange = () => {
-        const a = ack;
-        ack = undefined;
-        a?.();
+      onChange = (settled) => {
+        if (settled > 0 || failure !== undefined) {
+          const a = ack; // a datagram's send has settled: the paced loop may go on
+          ack = undefined;
+          a?.();
+        }
         if (failure !== undefined) w.fail(failure);
         else if (acknowledged - before >= spans) w.done();
-        else if (!flushQueued && (sender._batch?.spans.length ?? 0) > 0) {
+        else if (!reporting && !flushQueued && (sender._batch?.spans.length ?? 0) > 0) {
           // UDPSender puts the span that overflowed a datagram back into its batch only in
           // the send's callback: send those too, as its flush timer would.
           flushQueued = true;
@@ -161,6 +165,7 @@ export function jaegerExportCase(to: { http: string } | { udp: number }, parents
         }
       }
       held.length = 0;
+      reporting = false;
       remote.flush();
       await w.promise;
       const s = Number(process.hrtime.bigint() - t0) / 1e9;
