@@ -1,6 +1,12 @@
-import { encodeZipkinBatch, encodeZipkinSpan, zipkinTraceId } from '../../../adapters/zipkin/toZipkinSpan';
+import { model } from 'zipkin';
+import { encodeZipkinBatch, encodeZipkinSpan, toZipkinSpan, zipkinTraceId } from '../../../adapters/zipkin/toZipkinSpan';
 import { ReusableBuffer } from '../../../src';
-import { makeSpan } from './fixtures';
+import { jsonEncoder } from 'zipkin';
+import { makeSpan, T0 } from './fixtures';
+
+function encodeZipkinJson(span: model.Span): string {
+  return jsonEncoder.JSON_V2.encode(span);
+}
 
 describe('zipkin id normalisation', () => {
   it.each([
@@ -25,6 +31,35 @@ describe('zipkin id normalisation', () => {
     const json = JSON.parse(ok as string) as { id: string; parentId?: string };
     expect(json.id).toBe('00f067aa0ba902b7');
     expect(json.parentId).toBe('a2fb4a1d1a96d312');
+  });
+});
+
+describe('toZipkinSpan', () => {
+  it("returns a model.Span of the zipkin package: its methods work, and JSON_V2 encodes what they set", () => {
+    const r = toZipkinSpan(makeSpan({ name: 'GET /Orders' }));
+    if (!('span' in r)) throw new Error(r.error);
+    expect(r.span).toBeInstanceOf(model.Span);
+    expect(r.span.name).toBe('get /orders'); // lower-cased, as model.Span's setName does
+    r.span.putTag('added', 'by putTag');
+    r.span.setKind('CLIENT');
+    r.span.addAnnotation(T0 + 10, 'retry');
+    const json = JSON.parse(encodeZipkinJson(r.span)) as { kind: string; tags: Record<string, string>; annotations: unknown[] };
+    expect(json.kind).toBe('CLIENT');
+    expect(json.tags.added).toBe('by putTag');
+    expect(json.annotations).toEqual([{ timestamp: T0 + 10, value: 'retry' }]);
+  });
+
+  it('keeps an endpoint that has only an IPv6 address (zipkin-js\'s endpoint setters dropped it)', () => {
+    const ok = encodeZipkinSpan(makeSpan({ kind: 'exit', peer: { host: '::1' } }));
+    const json = JSON.parse(ok as string) as { remoteEndpoint?: unknown };
+    expect(json.remoteEndpoint).toEqual({ ipv6: '::1' });
+  });
+
+  it('a span without a resource has no local endpoint and no resource tags', () => {
+    const ok = encodeZipkinSpan(makeSpan({ resource: undefined, attributes: { a: 'b' } }));
+    const json = JSON.parse(ok as string) as { localEndpoint?: unknown; tags: Record<string, string> };
+    expect(json.localEndpoint).toBeUndefined();
+    expect(json.tags).toEqual({ a: 'b' });
   });
 });
 
