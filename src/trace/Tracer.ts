@@ -131,9 +131,20 @@ function formatCallSite(holder: { stack?: string }): string | undefined {
     if (LIBRARY_DIRS.some((d) => file.startsWith(d))) continue;
     const rel = path.relative(process.cwd(), file.startsWith('file://') ? file.slice(7) : file);
     const fn = m[1] ? m[1].replace(/^async /, '') : '<anonymous>';
-    return `${fn} (${rel}:${m[3]})`;
+    return flatString(`${fn} (${rel}:${m[3]})`);
   }
   return undefined;
+}
+
+/**
+ * `s` as one flat string: V8 keeps a template literal's result as a chain of its pieces (a
+ * "cons string"), which every exporter then reads again through the chain on each span — the
+ * OTLP serializer reads each string char by char three times. A property name is stored flat
+ * and internalized, so the caller tag, made once per call site, goes through one. (~100 ns a
+ * span less for an OTLP batch's protobuf, 2.32 → 2.21 µs, in an interleaved run.)
+ */
+function flatString(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
 }
 
 /**
