@@ -58,9 +58,10 @@ export class CompositePropagator implements Propagator {
    * ```
    */
   inject<C>(context: SpanContext, carrier: C, setter: CarrierSetter<C>): void {
-    for (const p of this.injectors) {
+    const injectors = this.injectors;
+    for (let i = 0; i < injectors.length; i++) {
       try {
-        p.inject(context, carrier, setter);
+        injectors[i]!.inject(context, carrier, setter);
       } catch {
         // one bad injector must not stop the others
       }

@@ -89,9 +89,11 @@ export class W3CBaggagePropagator implements Propagator, BaggageExtractor {
       if (context === null || typeof context !== 'object') return;
       const { maxBaggageItems, maxBaggageBytes, maxHeaderLength } = this.options;
       const maxLen = Math.min(maxBaggageBytes, maxHeaderLength);
+      const entries = baggageEntries(context.baggage);
+      if (entries.length === 0) return; // the usual case: no iterator made for an empty list
       let header = '';
       let count = 0;
-      for (const [key, value] of baggageEntries(context.baggage)) {
+      for (const [key, value] of entries) {
         if (count >= maxBaggageItems) break;
         if (!TOKEN_RE.test(key)) continue;
         const member = `${key}=${percentEncode(value)}`;
