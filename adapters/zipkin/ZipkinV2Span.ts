@@ -28,7 +28,7 @@ interface ZipkinAnnotation {
  * const s = new ZipkinV2Span('463ac35c9f6413ad48485a3953bb6124', undefined, 'a2fb4a1d1a96d312', 'get /orders',
  *   'SERVER', 1700000000000000, 1200, endpoint, undefined, false);
  * s.tags['http.request.method'] = 'GET';
- * jsonEncoder.JSON_V2.encode(s as unknown as model.Span); // '{"traceId":"463a…","id":"a2fb…",…}'
+ * jsonEncoder.JSON_V2.encode(s.asModelSpan()); // '{"traceId":"463a…","id":"a2fb…",…}'
  * ```
  */
 export class ZipkinV2Span {
