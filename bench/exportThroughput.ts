@@ -14,13 +14,10 @@ import type { BenchContext } from './context';
 import { ROUNDS } from './context';
 import { interleave, type RoundCase } from './harness';
 import { CHILD_NAME, PARENT_NAME, TAG_KEYS, TAG_VALUES } from './impl';
-import { jaegerExportCase, skywalkingExportCase, zipkinExportCase, type ExportCase } from './incumbents/exporters';
+import { jaegerExportCase, skywalkingExportCase, waiter, zipkinExportCase, type ExportCase } from './incumbents/exporters';
 import { installOtelGlobals } from './incumbents/otel';
 import { createOurTracer, registerZipkinIdentityBackend, ZIPKIN_IDENTITY_BACKEND, type OurTracer } from './ours';
 import { fmt, fmtSummary, ratio } from './stats';
-
-/** Longest an OpenTelemetry round waits after `forceFlush()` for a batch it did not wait for, ms. */
-const STRAGGLER_WAIT_MS = 30_000;
 
 const OTEL_LABEL = 'OpenTelemetry SDK → HTTP (protobuf)';
 const OTEL_GRPC_LABEL = 'OpenTelemetry SDK → gRPC';
@@ -32,7 +29,7 @@ const OTEL_GRPC_LABEL = 'OpenTelemetry SDK → gRPC';
  * ours: fill the queue, then `forceFlush()` until the last acknowledgement. (Its processor
  * starts one batch's export during the fill, as soon as 512 spans are queued: that batch is
  * encoded untimed, and the round waits for its acknowledgement, which `forceFlush()` does not.)
- * A round rejects when a batch fails or goes unacknowledged for 30 s after the flush.
+ * A round rejects when a batch fails or goes unacknowledged (the incumbents' `waiter` limit).
  *
  * @example
  * ```ts
@@ -85,18 +82,15 @@ export function otelExportCase(transport: 'http' | 'grpc', port: number, parents
       // the fill), and forceFlush() does not wait for that one: wait for its acknowledgement
       // too, so the round is timed to the last one, as ours and the other incumbents are.
       if (exported - before < spans) {
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => {
-            onAck = undefined;
-            reject(new Error(`delivered ${exported - before}/${spans} within ${STRAGGLER_WAIT_MS} ms of forceFlush()`));
-          }, STRAGGLER_WAIT_MS);
-          onAck = () => {
-            if (exported - before < spans) return;
-            clearTimeout(timer);
-            onAck = undefined;
-            resolve();
-          };
-        });
+        const w = waiter('OpenTelemetry SDK');
+        onAck = () => {
+          if (exported - before >= spans) w.done();
+        };
+        try {
+          await w.promise;
+        } finally {
+          onAck = undefined;
+        }
       }
       const s = Number(process.hrtime.bigint() - t0) / 1e9;
       const delivered = exported - before;

@@ -42,9 +42,17 @@ export interface ExportCase {
 const ROUND_TIMEOUT_MS = 60_000;
 
 /**
- * A promise settled by `done()` / `fail()`, or rejected after {@link ROUND_TIMEOUT_MS}.
+ * A promise settled by `done()` / `fail()`, or rejected after {@link ROUND_TIMEOUT_MS}
+ * (60 s) with `what: not acknowledged within … ms`. `done()` after the first settle is a no-op.
+ *
+ * @example
+ * ```ts
+ * const w = waiter('zipkin-js');
+ * logger.on('success', () => w.done());
+ * await w.promise;
+ * ```
  */
-function waiter(what: string): { promise: Promise<void>; done(): void; fail(err: unknown): void } {
+export function waiter(what: string): { promise: Promise<void>; done(): void; fail(err: unknown): void } {
   let done!: () => void;
   let fail!: (err: unknown) => void;
   const promise = new Promise<void>((resolve, reject) => {
