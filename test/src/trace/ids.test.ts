@@ -56,3 +56,17 @@ describe('trace and span ids', () => {
     expect(leadingZero).toBeGreaterThan(0); // ~1 in 16: not filtered out with the all-zero ones
   });
 });
+
+describe('the random pool', () => {
+  it('is filled once per 2,048 span ids (16 KB), not once per id', () => {
+    const { ids, fills } = idsWithZeroFills(0);
+    for (let i = 0; i < 2048; i++) ids.newSpanId();
+    expect(fills()).toBe(1);
+    ids.newSpanId();
+    expect(fills()).toBe(2);
+    for (let i = 0; i < 1023; i++) ids.newTraceId(); // 16 bytes each: 1,023 fit beside the one span id
+    expect(fills()).toBe(2);
+    ids.newTraceId();
+    expect(fills()).toBe(3);
+  });
+});
