@@ -318,6 +318,22 @@ describe('HTTP integration', () => {
     await caller.shutdown();
   });
 
+  it('tracedRequest: a host or hostname in the options overrides the target\'s, as with http.request(url, options)', async () => {
+    const caller = tracer({ serviceName: 'caller' });
+    const port = Number(new URL(base).port);
+    const get = (opts: http.RequestOptions): Promise<number> =>
+      new Promise((resolve, reject) => {
+        // 127.0.0.2 is loopback too, but nothing listens there: only the override reaches the server
+        const req = tracedRequest(`http://127.0.0.2:${port}/orders`, opts, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); }, { tracer: caller });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await get({ host: '127.0.0.1' })).toBe(200);
+    expect(await get({ hostname: '127.0.0.1' })).toBe(200);
+    expect(seenHeaders.map((h) => h.host)).toEqual([`127.0.0.1:${port}`, `127.0.0.1:${port}`]);
+    await caller.shutdown();
+  });
+
   it('tracedRequest reuses the options it builds only while the caller\'s options object is unchanged', async () => {
     const caller = tracer({ serviceName: 'caller' });
     await t.flush(); // earlier tests' server spans
@@ -538,6 +554,14 @@ describe('tracedRequest when http.request throws', () => {
     expect(() => tracedRequest('http://127.0.0.1:1/', { headers: { 'x-bad': 'a\r\nb' } }, undefined, { tracer: t })).toThrow();
     const [span] = await spansOf(t);
     expect(span.kind).toBe('exit');
+    expect(span.status.code).toBe('error');
+    await t.shutdown();
+  });
+
+  it('rejects a target that is neither http: nor https: as http.request does', async () => {
+    const t = createTracer({ serviceName: 'c', backend: 'memory', recordCaller: false });
+    expect(() => tracedRequest('ftp://127.0.0.1:1/file', {}, undefined, { tracer: t })).toThrow(/Protocol "ftp:" not supported/);
+    const [span] = await spansOf(t);
     expect(span.status.code).toBe('error');
     await t.shutdown();
   });
