@@ -16,6 +16,8 @@ export interface BenchContext {
   ports: ReceiverPorts | undefined;
   /** Progress lines (stderr). */
   progress(line: string): void;
+  /** `--forks=N`: child processes per loopback setup (section 4); default 3, 1 with `--quick`. */
+  forks?: number;
 }
 
 /** Rounds recorded per section (the issue asks for at least 5). */

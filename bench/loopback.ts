@@ -1,7 +1,8 @@
 /**
- * Section 4 — traced request overhead on loopback at concurrency 16. Each setup runs in its own
- * child process (`loopbackWorker.ts`), client and server together in it (so all tracing work is
- * on one thread, as the untraced baseline's is, and no other setup's async hooks are enabled there):
+ * Section 4 — traced request overhead on loopback at concurrency 16. Each setup runs in child
+ * processes of its own (`loopbackWorker.ts`; three in a full run, taking its rounds in turn, one in
+ * `--quick`), client and server together in each (so all tracing work is on one thread, as the
+ * untraced baseline's is, and no other setup's async hooks are enabled there):
  * - HTTP: `node:http` server + keep-alive client (16 sockets), `GET /work` → `ok`;
  * - gRPC: `@grpc/grpc-js` unary call over one channel, raw-bytes codec.
  * Each as: untraced; bare AsyncLocalStorage (`als.run` per request on both sides, the floor);
@@ -31,8 +32,15 @@ import { loadOurs, type OurTracer } from './ours';
 import { fmt, fmtSummary, quantile, ratio } from './stats';
 
 const CONCURRENCY = 16;
-/** Recorded rounds of section 4 in a full run. */
-const LOOPBACK_ROUNDS_FULL = 11;
+/** Recorded rounds of section 4 in a full run (a multiple of {@link LOOPBACK_FORKS_FULL}). */
+const LOOPBACK_ROUNDS_FULL = 12;
+/**
+ * Child processes per setup in a full run, taking the recorded rounds in turn (as JMH's forks):
+ * one process's luck — where V8 placed its code and heap, what it optimized first — holds for
+ * all of that process's rounds, so with one process per setup it moved a whole run's ratios
+ * (floors from 0.77× to 1.00× untraced between runs of the same build, 2026-12-02 to 12-06).
+ */
+const LOOPBACK_FORKS_FULL = 3;
 
 /** One way of making requests against one server; `request()` resolves when the response is complete. */
 export interface Target {
@@ -526,8 +534,19 @@ const LABEL: Record<Variant, string> = {
   otel: 'OpenTelemetry SDK (by hand)',
 };
 
-/** A loopback setup running in its own child process ({@link ./loopbackWorker}). */
-interface WorkerCase extends RoundCase {
+/**
+ * Node flags of the loopback workers. `--no-memory-reducer`: a worker waits idle while the other
+ * setups run their rounds (10–30 s), and V8's memory reducer, which starts after a few seconds
+ * without allocation, shrinks its heap meanwhile; the next round then regrows it under load.
+ * Measured 2026-12-06 over gRPC, a round after ~20 s idle ran at 0.68× (untraced) and 0.62×
+ * (ours) the throughput of a round in a busy process; with this flag at 0.90× and 0.88×. A
+ * service under steady load never idles long enough for the reducer, so the bench leaves it
+ * out for every setup alike.
+ */
+const WORKER_EXEC_ARGV: readonly string[] = ['--no-memory-reducer'];
+
+/** A loopback setup running in a child process of its own ({@link ./loopbackWorker}), or in several ({@link forkedCase}). */
+export interface WorkerCase extends RoundCase {
   close(): Promise<void>;
 }
 
@@ -536,7 +555,7 @@ interface WorkerCase extends RoundCase {
  * worker's own error message when it cannot set up (the row then shows n/a).
  */
 function startWorker(proto: 'http' | 'grpc', variant: Variant, count: number, capMs: number): Promise<WorkerCase> {
-  const child = fork(path.join(__dirname, 'loopbackWorker.js'), [proto, variant], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(path.join(__dirname, 'loopbackWorker.js'), [proto, variant], { execArgv: [...WORKER_EXEC_ARGV], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   type Reply = { type: 'ready' } | { type: 'result'; metrics: Record<string, number> } | { type: 'error'; message: string };
   let waiting: { resolve(m: Reply): void; reject(e: Error): void } | undefined;
   child.on('message', (m: Reply) => {
@@ -577,9 +596,30 @@ function startWorker(proto: 'http' | 'grpc', variant: Variant, count: number, ca
 }
 
 /**
- * Run section 4 and add its table. Every setup runs in its own child process (so the untraced
- * baseline has no async hooks enabled by the other variants), one process at a time, rounds
- * interleaved across them.
+ * One setup run by several worker processes (forks) that take its rounds in turn: round r goes
+ * to fork r mod n, so with the harness's warm-up set to (warm-up rounds × n) every fork warms
+ * up before any of its rounds is recorded.
+ */
+export function forkedCase(name: string, forks: readonly WorkerCase[]): WorkerCase {
+  let next = 0;
+  return {
+    name,
+    round() {
+      const w = forks[next % forks.length]!;
+      next++;
+      return w.round();
+    },
+    async close() {
+      for (const w of forks) await w.close().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Run section 4 and add its table. Every setup runs in child processes of its own (so the
+ * untraced baseline has no async hooks enabled by the other variants) — three per setup in a
+ * full run, taking its rounds in turn (see {@link LOOPBACK_FORKS_FULL}) — one process at a
+ * time, rounds interleaved across the setups.
  *
  * @example
  * ```ts
@@ -587,11 +627,13 @@ function startWorker(proto: 'http' | 'grpc', variant: Variant, count: number, ca
  * ```
  */
 export async function benchLoopback(ctx: BenchContext): Promise<void> {
-  ctx.progress('\n[4/5] loopback HTTP and gRPC at concurrency 16 (one child process per setup)\n');
+  const forks = ctx.forks ?? (ctx.quick ? 1 : LOOPBACK_FORKS_FULL);
+  ctx.progress(`\n[4/5] loopback HTTP and gRPC at concurrency 16 (${forks === 1 ? 'one child process' : `${forks} child processes`} per setup)\n`);
   const variants: Variant[] = ctx.quick ? ['untraced', 'als', 'ours', 'otel'] : ['untraced', 'als', 'als-header', 'minimal', 'ours', 'ours-server', 'ours-client', 'otel'];
   // More rounds than the other sections in a full run: a burst of host load over a few
   // consecutive 1-second rounds must not move the medians (the ratios are what count).
-  const rounds = ctx.quick ? ROUNDS.quick : LOOPBACK_ROUNDS_FULL;
+  // Every fork records as many rounds as the others.
+  const rounds = Math.ceil((ctx.quick ? ROUNDS.quick : LOOPBACK_ROUNDS_FULL) / forks) * forks;
   const capMs = ctx.quick ? 300 : 1200;
   const rows: string[][] = [];
   const data: Record<string, unknown> = {};
@@ -603,15 +645,18 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
     // gRPC (full run): empty interceptors right before ours.
     const protoVariants: Variant[] = proto === 'gRPC' && !ctx.quick ? variants.flatMap((v): Variant[] => (v === 'ours' ? ['interceptors', v] : [v])) : variants;
     for (const v of protoVariants) {
+      const started: WorkerCase[] = [];
       try {
-        workers.push(await startWorker(proto === 'HTTP' ? 'http' : 'grpc', v, count, capMs));
+        for (let f = 0; f < forks; f++) started.push(await startWorker(proto === 'HTTP' ? 'http' : 'grpc', v, count, capMs));
+        workers.push(forkedCase(v, started));
       } catch (err) {
+        for (const w of started) await w.close().catch(() => undefined);
         ctx.progress(`  - ${proto} ${v}: setup failed: ${err instanceof Error ? err.message : String(err)} (n/a)\n`);
       }
     }
     // gRPC warms up slower: its second 1.2 s round still ran at 80–90 % of the later ones
-    // (4 interleaved runs of 1–6 gRPC processes, 2026-12-02).
-    const res = await interleave(workers, { rounds, warmup: proto === 'gRPC' ? 2 : 1, progress: ctx.progress });
+    // (4 interleaved runs of 1–6 gRPC processes, 2026-12-02). Per fork.
+    const res = await interleave(workers, { rounds, warmup: (proto === 'gRPC' ? 2 : 1) * forks, progress: ctx.progress });
     for (const w of workers) await w.close().catch(() => undefined);
     const base = res.get('untraced')?.rps;
     const floor = res.get('als')?.rps;
@@ -634,15 +679,15 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
       ]);
     }
     rows.push([`${proto} ours / OpenTelemetry`, '', fmt(ratio(res.get('ours')?.rps, res.get('otel')?.rps)), '', '', '', fmt(ratio(res.get('otel')?.cpuUs, res.get('ours')?.cpuUs)), '', '']);
-    data[proto] = { requestsPerRound: count, results: Object.fromEntries(res) };
+    data[proto] = { requestsPerRound: count, processesPerSetup: forks, results: Object.fromEntries(res) };
   }
   ctx.results.addTable({
     id: 'loopback',
-    title: `4. Traced request overhead, loopback, concurrency ${CONCURRENCY} (median (min–max) of ${rounds} rounds, each ≤ ${capMs} ms)`,
+    title: `4. Traced request overhead, loopback, concurrency ${CONCURRENCY} (median (min–max) of ${rounds} rounds, each ≤ ${capMs} ms, ${forks === 1 ? 'one process' : `${forks} processes`} per setup)`,
     headers: ['setup', 'req/s', '× untraced', 'p50 µs', 'p99 µs', 'CPU µs/req', 'CPU ×', 'target', ''],
     rows,
     notes: [
-      'each setup in its own process (client and server in it); ours = server span from extracted headers + client span injected (core integrations,',
+      `each setup in ${forks === 1 ? 'its own process' : `${forks} processes of its own, taking its rounds in turn`} (client and server in each); ours = server span from extracted headers + client span injected (core integrations,`,
       'spans queued and batch-exported to a discarding exporter); OpenTelemetry = the same by hand with W3C propagation.extract/inject,',
       'BatchSpanProcessor + discarding exporter. CPU µs/req: the setup process\'s CPU time (client + server) per request; CPU × = untraced CPU/req ÷ this CPU/req, the',
       'throughput ratio a CPU-bound service would see, robust to other load on the machine. Target judged on × untraced.',

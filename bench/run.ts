@@ -3,7 +3,8 @@
  * clients, interleaved round by round in one process, tables on stdout and
  * `bench/results.json`.
  *
- * Usage: `node dist/bench/run.js [--quick] [--only=hot,e2e,heap,loopback,export] [--out=FILE]`.
+ * Usage: `node dist/bench/run.js [--quick] [--only=hot,e2e,heap,loopback,export] [--out=FILE] [--forks=N]`
+ * (`--forks`: child processes per loopback setup, 1–8; default 3, 1 with `--quick`).
  * Without `--expose-gc` it re-spawns itself with that flag (the heap section needs it).
  *
  * @packageDocumentation
@@ -25,8 +26,9 @@ import { loadOurs, oursUnavailableReason } from './ours';
 const SECTIONS = ['hot', 'e2e', 'heap', 'loopback', 'export'] as const;
 type Section = (typeof SECTIONS)[number];
 
-function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; out: string } {
+function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; out: string; forks: number | undefined } {
   let quick = false;
+  let forks: number | undefined;
   let only = new Set<Section>(SECTIONS);
   let out = path.resolve(__dirname, '..', '..', 'bench', 'results.json');
   for (const a of argv) {
@@ -37,9 +39,12 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; out: s
       if (bad.length) throw new Error(`--only: unknown section(s) ${bad.join(', ')}; known: ${SECTIONS.join(', ')}`);
       only = new Set(want as Section[]);
     } else if (a.startsWith('--out=')) out = path.resolve(a.slice(6));
-    else throw new Error(`unknown argument ${a}; usage: run.js [--quick] [--only=${SECTIONS.join(',')}] [--out=FILE]`);
+    else if (a.startsWith('--forks=')) {
+      forks = Number(a.slice(8));
+      if (!Number.isInteger(forks) || forks < 1 || forks > 8) throw new Error(`--forks: ${a.slice(8)} is not a whole number from 1 to 8 (child processes per loopback setup)`);
+    } else throw new Error(`unknown argument ${a}; usage: run.js [--quick] [--only=${SECTIONS.join(',')}] [--out=FILE] [--forks=N]`);
   }
-  return { quick, only, out };
+  return { quick, only, out, forks };
 }
 
 function startReceiverProcess(): Promise<{ ports: ReceiverPorts; child: ChildProcess } | undefined> {
@@ -87,7 +92,7 @@ async function main(): Promise<void> {
   };
   const rec = await startReceiverProcess();
   if (!rec) progress('! discard receivers did not start: adapter rows will fail\n');
-  const ctx: BenchContext = { quick: args.quick, results, ports: rec?.ports, progress };
+  const ctx: BenchContext = { quick: args.quick, results, ports: rec?.ports, progress, forks: args.forks };
   const sectionSeconds: Record<string, number> = {};
   const steps: Array<[Section, (c: BenchContext) => Promise<void>]> = [
     ['hot', benchHotPath],
