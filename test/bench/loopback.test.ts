@@ -1,4 +1,5 @@
-import { grpcTarget, headersSeenCounts, httpTarget, load, ourIntegrations, takeMinimalSpans, type Target, type Variant } from '../../bench/loopback';
+import { forkedCase, grpcTarget, headersSeenCounts, httpTarget, load, ourIntegrations, takeMinimalSpans, type Target, type Variant } from '../../bench/loopback';
+import { interleave } from '../../bench/harness';
 import type { OurTracer } from '../../bench/ours';
 import { createTracer, MemoryExporter, type FinishedSpan, type Tracer } from '../../src';
 
@@ -100,5 +101,29 @@ describe.each<[string, Make, number]>([
       expect(s.status).toBe(proto === 'HTTP' ? 200 : 0);
     }
     expect(new Set(spans.map((s) => s.spanId)).size).toBe(2 * calls);
+  });
+});
+
+describe('bench loopback: forkedCase', () => {
+  it('hands a setup\'s rounds to its forks in turn, so that each fork warms up before any of its rounds is recorded', async () => {
+    const ran: string[] = [];
+    const forks = [0, 1, 2].map((f) => ({
+      name: `ours#${f}`,
+      round: async () => {
+        ran.push(`${f}`);
+        return { rps: 100 + f };
+      },
+      close: async () => {
+        ran.push(`close${f}`);
+      },
+    }));
+    const c = forkedCase('ours', forks);
+    expect(c.name).toBe('ours');
+    // one warm-up round per fork (warm-up × forks), then two recorded rounds per fork
+    const res = await interleave([c], { rounds: 6, warmup: 3 });
+    expect(ran.join('')).toBe('012' + '012012');
+    expect(res.get('ours')!.rps).toMatchObject({ n: 6, values: [100, 101, 102, 100, 101, 102] });
+    await c.close();
+    expect(ran.slice(-3)).toEqual(['close0', 'close1', 'close2']);
   });
 });
