@@ -29,7 +29,7 @@ import { interleave, type RoundCase } from './harness';
 import { verdict } from './hotPath';
 import { otelContext, otelPropagation, otelTrace } from './incumbents/otel';
 import { loadOurs, type OurTracer } from './ours';
-import { fmt, fmtSummary, quantile, ratio } from './stats';
+import { fmt, fmtSummary, pairedRatioInterval, quantile, ratio } from './stats';
 
 const CONCURRENCY = 16;
 /** Recorded rounds of section 4 in a full run (a multiple of {@link LOOPBACK_FORKS_FULL}). */
@@ -616,6 +616,36 @@ export function forkedCase(name: string, forks: readonly WorkerCase[]): WorkerCa
 }
 
 /**
+ * The verdict cell of a loopback row: `met` when the median ratio `rel` reaches the lower
+ * bound `target`, else `MISSED`, with ` (target in CI)` added when `target` lies inside the
+ * row's interval (another run could well decide otherwise); `n/a` without a figure.
+ *
+ * @example
+ * ```ts
+ * loopbackVerdict(0.80, 0.87, { lo: 0.77, hi: 0.83, confidence: 0.96 }); // → 'MISSED'
+ * loopbackVerdict(0.90, 0.88, { lo: 0.53, hi: 1.26, confidence: 0.94 }); // → 'met (target in CI)'
+ * ```
+ */
+export function loopbackVerdict(rel: number, target: number, ci: { lo: number; hi: number } | undefined): string {
+  if (!Number.isFinite(rel)) return 'n/a';
+  const verdict = rel >= target ? 'met' : 'MISSED';
+  return ci !== undefined && ci.lo <= target && target <= ci.hi ? `${verdict} (target in CI)` : verdict;
+}
+
+/**
+ * `96.1 %`, or `93.7–96.1 %` when the intervals of a table had different confidences (rows
+ * with fewer rounds); `n/a` when there were none.
+ */
+function confidenceLabel(confidences: readonly number[]): string {
+  if (confidences.length === 0) return 'n/a';
+  // Rounded down: never claim more confidence than the interval has.
+  const pct = (c: number): string => (Math.floor(c * 1000) / 10).toFixed(1);
+  const lo = Math.min(...confidences);
+  const hi = Math.max(...confidences);
+  return lo === hi ? `${pct(lo)} %` : `${pct(lo)}–${pct(hi)} %`;
+}
+
+/**
  * Run section 4 and add its table. Every setup runs in child processes of its own (so the
  * untraced baseline has no async hooks enabled by the other variants) — three per setup in a
  * full run, taking its rounds in turn (see {@link LOOPBACK_FORKS_FULL}) — one process at a
@@ -637,6 +667,8 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
   const capMs = ctx.quick ? 300 : 1200;
   const rows: string[][] = [];
   const data: Record<string, unknown> = {};
+  /** The confidence of each printed interval (one figure for the note when all rows had as many rounds). */
+  const confidences: number[] = [];
   for (const [proto, count] of [
     ['HTTP', ctx.quick ? 2000 : 8000],
     ['gRPC', ctx.quick ? 2000 : 8000],
@@ -660,26 +692,33 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
     for (const w of workers) await w.close().catch(() => undefined);
     const base = res.get('untraced')?.rps;
     const floor = res.get('als')?.rps;
+    /** Per setup: the throughput ratio × untraced and its interval (see {@link pairedRatioInterval}). */
+    const intervals: Record<string, { median: number; lo: number; hi: number; confidence: number }> = {};
     for (const v of protoVariants) {
       const r = res.get(v);
       const rel = ratio(r?.rps, base);
+      const ci = v === 'untraced' ? undefined : pairedRatioInterval(r?.rps, base);
+      if (ci !== undefined) {
+        confidences.push(ci.confidence);
+        intervals[v] = { median: rel, ...ci };
+      }
       const isOurs = v === 'ours';
       const floorRel = ratio(floor, base);
       const target = isOurs ? Math.max(0.85, Number.isFinite(floorRel) ? floorRel - 0.05 : 0.85) : undefined;
       rows.push([
         `${proto} ${LABEL[v]}`,
         fmtSummary(r?.rps),
-        fmt(rel),
+        ci === undefined ? fmt(rel) : `${fmt(rel)} [${fmt(ci.lo)}–${fmt(ci.hi)}]`,
         fmtSummary(r?.p50),
         fmtSummary(r?.p99),
         fmt(r?.cpuUs?.median ?? NaN),
         fmt(ratio(res.get('untraced')?.cpuUs, r?.cpuUs)),
         isOurs ? `≥ 0.85 & ≥ floor−0.05` : '',
-        isOurs ? (Number.isFinite(rel) ? (rel >= (target ?? 0.85) ? 'met' : 'MISSED') : 'n/a') : '',
+        isOurs ? loopbackVerdict(rel, target ?? 0.85, ci) : '',
       ]);
     }
     rows.push([`${proto} ours / OpenTelemetry`, '', fmt(ratio(res.get('ours')?.rps, res.get('otel')?.rps)), '', '', '', fmt(ratio(res.get('otel')?.cpuUs, res.get('ours')?.cpuUs)), '', '']);
-    data[proto] = { requestsPerRound: count, processesPerSetup: forks, results: Object.fromEntries(res) };
+    data[proto] = { requestsPerRound: count, processesPerSetup: forks, results: Object.fromEntries(res), throughputRatioIntervals: intervals };
   }
   ctx.results.addTable({
     id: 'loopback',
@@ -691,6 +730,8 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
       'spans queued and batch-exported to a discarding exporter); OpenTelemetry = the same by hand with W3C propagation.extract/inject,',
       'BatchSpanProcessor + discarding exporter. CPU µs/req: the setup process\'s CPU time (client + server) per request; CPU × = untraced CPU/req ÷ this CPU/req, the',
       'throughput ratio a CPU-bound service would see, robust to other load on the machine. Target judged on × untraced.',
+      `× untraced [lo–hi]: a distribution-free ${confidenceLabel(confidences)} confidence interval for the true median of the per-round ratios (order`,
+      'statistics of this run\'s ratios, rounds taken as independent). A target inside the interval is neither clearly met nor clearly missed by this run.',
       '"ours on the server/client only": our integration on that side, bare AsyncLocalStorage on the other (full run only).',
       '"floor + traceparent by hand": the floor, the client setting a fresh W3C traceparent per request, the server reading it into its store, no',
       'spans (full run only): what propagating a context alone costs. "minimal tracer by hand": that plus one plain span record per side',

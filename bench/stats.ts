@@ -120,3 +120,56 @@ export function pairedRatio(ours: Summary | undefined, theirs: Summary | undefin
   for (let i = 0; i < a.length; i++) if (b[i] !== 0) r.push(a[i] / b[i]);
   return summarize(r).median;
 }
+
+/**
+ * A distribution-free confidence interval for a median, from order statistics: the widest
+ * `k` with P(Binomial(n, ½) < k) ≤ (1 − `level`)/2 gives [x₍ₖ₎, x₍ₙ₊₁₋ₖ₎] of the sorted sample,
+ * which covers the population median with probability 1 − 2·P(Binomial(n, ½) < k) (the
+ * `confidence` returned, at least `level` when `n` allows it). When `n` is too small for
+ * `level` (n < 6 for 95 %), the interval is min–max and `confidence` says how much less it
+ * is (e.g. 0.9375 for n = 5). Assumes independent rounds. `undefined` for an empty sample.
+ *
+ * @param values - per-round figures (non-finite values ignored)
+ * @param level - the confidence wanted, 0 < level < 1 (default 0.95)
+ * @example
+ * ```ts
+ * medianInterval([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]); // → { lo: 3, hi: 10, confidence: 0.961… }
+ * ```
+ */
+export function medianInterval(values: readonly number[], level = 0.95): { lo: number; hi: number; confidence: number } | undefined {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  const n = v.length;
+  if (n === 0) return undefined;
+  // [x₍ₖ₎, x₍ₙ₊₁₋ₖ₎] covers the median with probability 1 − 2·F(k − 1), F the Binomial(n, ½) CDF.
+  let k = 1;
+  let p = Math.pow(0.5, n); // P(B = k − 1)
+  let f = p; // F(k − 1)
+  for (;;) {
+    const pNext = (p * (n - k + 1)) / k; // P(B = k)
+    const fNext = f + pNext; // F(k)
+    if (k + 1 > n - k || 2 * fNext > 1 - level) break;
+    k++;
+    p = pNext;
+    f = fNext;
+  }
+  return { lo: v[k - 1], hi: v[n - k], confidence: 1 - 2 * f };
+}
+
+/**
+ * {@link medianInterval} of the per-round ratios `ours[i] / theirs[i]` whose median
+ * {@link pairedRatio} reports: how far that ratio could move in another run of as many rounds
+ * (assuming independent rounds). `undefined` unless both have per-round values of the same length.
+ *
+ * @example
+ * ```ts
+ * pairedRatioInterval(summarize([2, 4, 6, 8, 10, 12]), summarize([2, 2, 2, 2, 2, 2])); // → { lo: 1, hi: 6, confidence: 0.96875 }
+ * ```
+ */
+export function pairedRatioInterval(ours: Summary | undefined, theirs: Summary | undefined, level = 0.95): { lo: number; hi: number; confidence: number } | undefined {
+  const a = ours?.values;
+  const b = theirs?.values;
+  if (!a || !b || a.length !== b.length || a.length === 0) return undefined;
+  const r: number[] = [];
+  for (let i = 0; i < a.length; i++) if (b[i] !== 0) r.push(a[i] / b[i]);
+  return medianInterval(r, level);
+}

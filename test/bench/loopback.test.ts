@@ -1,4 +1,4 @@
-import { forkedCase, grpcTarget, headersSeenCounts, httpTarget, load, ourIntegrations, takeMinimalSpans, type Target, type Variant } from '../../bench/loopback';
+import { forkedCase, loopbackVerdict, grpcTarget, headersSeenCounts, httpTarget, load, ourIntegrations, takeMinimalSpans, type Target, type Variant } from '../../bench/loopback';
 import { interleave } from '../../bench/harness';
 import type { OurTracer } from '../../bench/ours';
 import { createTracer, MemoryExporter, type FinishedSpan, type Tracer } from '../../src';
@@ -125,5 +125,16 @@ describe('bench loopback: forkedCase', () => {
     expect(res.get('ours')!.rps).toMatchObject({ n: 6, values: [100, 101, 102, 100, 101, 102] });
     await c.close();
     expect(ran.slice(-3)).toEqual(['close0', 'close1', 'close2']);
+  });
+});
+
+describe('bench loopback: loopbackVerdict', () => {
+  it('judges the median ratio against the target, and says when the target lies inside the interval', () => {
+    expect(loopbackVerdict(0.8, 0.87, { lo: 0.77, hi: 0.83 })).toBe('MISSED');
+    expect(loopbackVerdict(0.9, 0.87, { lo: 0.88, hi: 0.93 })).toBe('met');
+    expect(loopbackVerdict(0.9, 0.88, { lo: 0.53, hi: 1.26 })).toBe('met (target in CI)');
+    expect(loopbackVerdict(0.84, 0.85, { lo: 0.8, hi: 0.86 })).toBe('MISSED (target in CI)');
+    expect(loopbackVerdict(0.84, 0.85, undefined)).toBe('MISSED');
+    expect(loopbackVerdict(NaN, 0.85, undefined)).toBe('n/a');
   });
 });

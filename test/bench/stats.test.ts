@@ -1,4 +1,4 @@
-import { pairedRatio, ratio, summarize } from '../../bench/stats';
+import { medianInterval, pairedRatio, pairedRatioInterval, ratio, summarize } from '../../bench/stats';
 
 describe('bench statistics', () => {
   it('summarize keeps the rounds in order and ignores non-finite values for the median', () => {
@@ -23,5 +23,43 @@ describe('bench statistics', () => {
     expect(ratio(summarize([2, 2, 2]), summarize([1, 1]))).toBe(2);
     expect(pairedRatio(summarize([2, 2, 2]), summarize([1, 1]))).toBeNaN();
     expect(ratio(undefined, summarize([1]))).toBeNaN();
+  });
+});
+
+describe('medianInterval / pairedRatioInterval', () => {
+  const oneTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+
+  it('takes the order statistics the binomial distribution gives for 95 %', () => {
+    // n = 12: [x3, x10], 1 − 2·P(B(12, ½) ≤ 2) = 1 − 2·79/4096
+    expect(medianInterval(oneTo(12).reverse())).toEqual({ lo: 3, hi: 10, confidence: 1 - (2 * 79) / 4096 });
+    // n = 20: [x6, x15], the textbook interval (95.9 %)
+    const i20 = medianInterval(oneTo(20))!;
+    expect([i20.lo, i20.hi]).toEqual([6, 15]);
+    expect(i20.confidence).toBeCloseTo(0.9586, 4);
+    // n = 9: [x2, x8]
+    expect(medianInterval(oneTo(9))).toMatchObject({ lo: 2, hi: 8 });
+  });
+
+  it('says how much less than asked a sample too small for it covers', () => {
+    // n = 5 (a --quick run): min–max covers the median with 1 − 2/32 only
+    expect(medianInterval([5, 1, 4, 2, 3])).toEqual({ lo: 1, hi: 5, confidence: 0.9375 });
+    expect(medianInterval([7])).toEqual({ lo: 7, hi: 7, confidence: 0 });
+    expect(medianInterval([NaN, Infinity])).toBeUndefined();
+  });
+
+  it('a lower level narrows the interval', () => {
+    const i = medianInterval(oneTo(12), 0.8)!;
+    expect(i.lo).toBeGreaterThan(3);
+    expect(i.hi).toBeLessThan(10);
+    expect(i.confidence).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('pairs rounds as pairedRatio does, and gives nothing when they do not pair up', () => {
+    const ours = summarize([10, 12, 20, 22, 18, 9]);
+    const theirs = summarize([10, 10, 20, 20, 20, 10]);
+    // ratios 1, 1.2, 1, 1.1, 0.9, 0.9 → n = 6: min–max at 96.9 %
+    expect(pairedRatioInterval(ours, theirs)).toEqual({ lo: 0.9, hi: 1.2, confidence: 1 - 2 / 64 });
+    expect(pairedRatioInterval(summarize([1, 2]), summarize([1]))).toBeUndefined();
+    expect(pairedRatioInterval(undefined, theirs)).toBeUndefined();
   });
 });
