@@ -1,3 +1,4 @@
+import { errorMonitor } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AttributeValue } from '../api/types';
@@ -673,7 +674,11 @@ function onClientResponseClose(this: http.IncomingMessage): void {
   span.end();
 }
 
-/** `error` listener of a traced ClientRequest. */
+/**
+ * `errorMonitor` listener of a traced ClientRequest: sees every `error` before the caller's
+ * listeners without counting as one, so a request nobody listens to fails as it would untraced
+ * (an uncaught `error`), as OpenTelemetry's http instrumentation does.
+ */
 function onClientError(this: http.ClientRequest, err: Error): void {
   const span = (this as Spanned)[kSpan];
   if (span === undefined || span.ended) return;
@@ -692,7 +697,9 @@ function onClientError(this: http.ClientRequest, err: Error): void {
  * (object or raw array) are kept and the trace headers are added.
  * Throws what `new URL(target)` throws for an unparsable `target` (a `TypeError`, before any
  * span starts) and whatever `http.request` throws synchronously (the span then ends with
- * that error); network errors arrive as the request's `error` event.
+ * that error); network errors arrive as the request's `error` event, recorded on the span
+ * through `events.errorMonitor`: with no `error` listener of yours they are uncaught, as
+ * untraced (tracing adds no listener that would swallow them).
  *
  * @example
  * ```ts
@@ -742,6 +749,6 @@ export function tracedRequest(
   }
   (req as Spanned)[kSpan] = span;
   if (typeof callback === 'function') (req as Spanned)[kCallback] = callback;
-  req.on('error', onClientError);
+  req.on(errorMonitor, onClientError);
   return req;
 }

@@ -290,6 +290,21 @@ describe('HTTP integration', () => {
     await caller.shutdown();
   });
 
+  it('tracedRequest adds no error listener: an error nobody listens to is thrown as untraced, and still recorded', async () => {
+    const caller = tracer({ serviceName: 'caller' });
+    const req = tracedRequest(`${base}/orders`, {}, undefined, { tracer: caller });
+    expect(req.listenerCount('error')).toBe(0);
+    const boom = new Error('boom');
+    // EventEmitter throws an 'error' that has no listener: untraced, this would be uncaught
+    expect(() => req.emit('error', boom)).toThrow(/boom/);
+    req.on('error', () => undefined);
+    req.destroy();
+    const [span] = await spansOf(caller);
+    expect(span.status).toMatchObject({ code: 'error' });
+    expect(span.events.map((e) => e.attributes?.['exception.message'])).toContain('boom');
+    await caller.shutdown();
+  });
+
   it('tracedRequest keeps object and raw-array headers, honours option overrides and marks aborted responses', async () => {
     const caller = tracer({ serviceName: 'caller' });
     const get = (target: string, opts: http.RequestOptions): Promise<number> =>
