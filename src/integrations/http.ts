@@ -396,8 +396,10 @@ function onRejection(result: Promise<unknown>, res: http.ServerResponse, span: S
 
 /**
  * Wrap a node:http request handler so every request runs inside its entry span (see
- * {@link httpServerTracing}). Errors thrown by the handler (or its rejected promise) are
- * recorded on the span and re-thrown.
+ * {@link httpServerTracing}). An error the handler throws is recorded on the span and
+ * re-thrown. A promise it returns that rejects is recorded on the span and, when no response
+ * was started, answered with 500 (the rejection is then handled: node:http ignores a
+ * handler's promise, so untraced it would be an unhandled rejection and a hanging request).
  *
  * @example
  * ```ts
