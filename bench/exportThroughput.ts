@@ -12,12 +12,20 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { BenchContext } from './context';
 import { ROUNDS } from './context';
+
+/**
+ * Recorded rounds of section 5 in a full run (~5.5 s each). With 7, the ~98 % interval of a
+ * ratio was the least to the greatest of its per-round ratios, and most rows' intervals held
+ * 1 (2026-12-06 10:07: Zipkin 0.85–1.23×, OTLP/gRPC 0.65–1.32×); 12 rounds give the 3rd to
+ * the 10th (~96 %), for ~30 s more.
+ */
+const EXPORT_ROUNDS_FULL = 12;
 import { interleave, type RoundCase } from './harness';
 import { CHILD_NAME, PARENT_NAME, TAG_KEYS, TAG_VALUES } from './impl';
 import { jaegerExportCase, skywalkingExportCase, waiter, zipkinExportCase, type ExportCase } from './incumbents/exporters';
 import { installOtelGlobals } from './incumbents/otel';
 import { createOurTracer, registerZipkinIdentityBackend, ZIPKIN_IDENTITY_BACKEND, type OurTracer } from './ours';
-import { fmt, fmtSummary, ratio } from './stats';
+import { confidenceLabel, fmtRatioWithInterval, fmtSummary } from './stats';
 
 const OTEL_LABEL = 'OpenTelemetry SDK → HTTP (protobuf)';
 const OTEL_GRPC_LABEL = 'OpenTelemetry SDK → gRPC';
@@ -247,21 +255,25 @@ export async function benchExport(ctx: BenchContext): Promise<void> {
       ctx.progress(`  - ${th.label}: setup failed: ${err instanceof Error ? err.message : String(err)} (n/a)\n`);
     }
   }
-  const rounds = ctx.quick ? ROUNDS.quick : ROUNDS.full;
+  const rounds = ctx.quick ? ROUNDS.quick : EXPORT_ROUNDS_FULL;
   const res = await interleave(cases, { rounds, warmup: 1, progress: ctx.progress });
   for (const tr of tracers.values()) await tr.shutdown(2000).catch(() => undefined);
   for (const c of incumbents.values()) await c.close().catch(() => undefined);
+  const confidences: number[] = [];
+  const rows = targets.map((t) => {
+    const o = res.get(t.label)?.spansPerSec;
+    const theirs = t.theirs ? res.get(t.theirs.label)?.spansPerSec : undefined;
+    // for throughput higher is better: the ratio column is ours/theirs
+    return [t.label, fmtSummary(o), t.theirs?.label ?? '', t.theirs ? fmtSummary(theirs) : '', t.theirs ? fmtRatioWithInterval(o, theirs, confidences) : ''];
+  });
   ctx.results.addTable({
     id: 'export',
     title: `5. Export throughput to a local discard receiver, spans/s (median (min–max) of ${rounds} rounds × ${spans.toLocaleString('en-US')} spans)`,
     headers: ['adapter → transport', 'ours spans/s', 'theirs', 'theirs spans/s', 'ratio'],
-    rows: targets.map((t) => {
-      const o = res.get(t.label)?.spansPerSec;
-      const theirs = t.theirs ? res.get(t.theirs.label)?.spansPerSec : undefined;
-      // for throughput higher is better: the ratio column is ours/theirs
-      return [t.label, fmtSummary(o), t.theirs?.label ?? '', t.theirs ? fmtSummary(theirs) : '', t.theirs ? fmt(ratio(o, theirs)) : ''];
-    }),
+    rows,
     notes: [
+      `ratio [lo–hi]: the median of the per-round ratios and a distribution-free ${confidenceLabel(confidences)} confidence interval for it (order statistics of the`,
+      `${rounds} per-round ratios${rounds < 9 ? ': with so few, the least and the greatest' : ''}). A row whose interval holds 1 is neither clearly led nor clearly trailed by this run.`,
       'timed: tracer.flush() of a full queue (batches of 512); the receiver runs in another process on the other core.',
       'theirs: the vendor\'s own client to the same receiver, timed from its finished spans to the last acknowledgement (its own encoding',
       'included: jaeger-client converts to Thrift in report(), zipkin-js encodes JSON in logSpan()); higher is better here.',

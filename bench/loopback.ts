@@ -29,7 +29,7 @@ import { interleave, type RoundCase } from './harness';
 import { verdict } from './hotPath';
 import { otelContext, otelPropagation, otelTrace } from './incumbents/otel';
 import { loadOurs, type OurTracer } from './ours';
-import { fmt, fmtSummary, pairedRatioInterval, quantile, ratio } from './stats';
+import { confidenceLabel, fmt, fmtSummary, pairedRatioInterval, quantile, ratio } from './stats';
 
 const CONCURRENCY = 16;
 /** Recorded rounds of section 4 in a full run (a multiple of {@link LOOPBACK_FORKS_FULL}). */
@@ -630,19 +630,6 @@ export function loopbackVerdict(rel: number, target: number, ci: { lo: number; h
   if (!Number.isFinite(rel)) return 'n/a';
   const verdict = rel >= target ? 'met' : 'MISSED';
   return ci !== undefined && ci.lo <= target && target <= ci.hi ? `${verdict} (target in CI)` : verdict;
-}
-
-/**
- * `96.1 %`, or `93.7–96.1 %` when the intervals of a table had different confidences (rows
- * with fewer rounds); `n/a` when there were none.
- */
-function confidenceLabel(confidences: readonly number[]): string {
-  if (confidences.length === 0) return 'n/a';
-  // Rounded down: never claim more confidence than the interval has.
-  const pct = (c: number): string => (Math.floor(c * 1000) / 10).toFixed(1);
-  const lo = Math.min(...confidences);
-  const hi = Math.max(...confidences);
-  return lo === hi ? `${pct(lo)} %` : `${pct(lo)}–${pct(hi)} %`;
 }
 
 /**

@@ -173,3 +173,39 @@ export function pairedRatioInterval(ours: Summary | undefined, theirs: Summary |
   for (let i = 0; i < a.length; i++) if (b[i] !== 0) r.push(a[i] / b[i]);
   return medianInterval(r, level);
 }
+
+/**
+ * The confidence of a table's intervals for its note: `96.1 %`, or `93.7–96.1 %` when its rows
+ * had different confidences (rows with fewer rounds); `n/a` when there were none. Rounded
+ * down: never more confidence than the intervals have.
+ *
+ * @example
+ * ```ts
+ * confidenceLabel([0.96142578125, 0.9375]); // → '93.7–96.1 %'
+ * ```
+ */
+export function confidenceLabel(confidences: readonly number[]): string {
+  if (confidences.length === 0) return 'n/a';
+  const pct = (c: number): string => (Math.floor(c * 1000) / 10).toFixed(1);
+  const lo = Math.min(...confidences);
+  const hi = Math.max(...confidences);
+  return lo === hi ? `${pct(lo)} %` : `${pct(lo)}–${pct(hi)} %`;
+}
+
+/**
+ * A ratio cell with its interval: `0.958 [0.851–1.10]` ({@link ratio} and
+ * {@link pairedRatioInterval}), or the ratio alone when the rounds do not pair up. Pushes the
+ * interval's confidence onto `confidences` (for {@link confidenceLabel}).
+ *
+ * @example
+ * ```ts
+ * fmtRatioWithInterval(summarize([2, 4, 6, 8, 10, 12]), summarize([2, 2, 2, 2, 2, 2]), []); // → '3.50 [1.00–6.00]'
+ * ```
+ */
+export function fmtRatioWithInterval(ours: Summary | undefined, theirs: Summary | undefined, confidences: number[]): string {
+  const r = ratio(ours, theirs);
+  const ci = pairedRatioInterval(ours, theirs);
+  if (ci === undefined) return fmt(r);
+  confidences.push(ci.confidence);
+  return `${fmt(r)} [${fmt(ci.lo)}–${fmt(ci.hi)}]`;
+}

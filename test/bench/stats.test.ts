@@ -1,4 +1,4 @@
-import { medianInterval, pairedRatio, pairedRatioInterval, ratio, summarize } from '../../bench/stats';
+import { confidenceLabel, fmtRatioWithInterval, medianInterval, pairedRatio, pairedRatioInterval, ratio, summarize } from '../../bench/stats';
 
 describe('bench statistics', () => {
   it('summarize keeps the rounds in order and ignores non-finite values for the median', () => {
@@ -61,5 +61,23 @@ describe('medianInterval / pairedRatioInterval', () => {
     expect(pairedRatioInterval(ours, theirs)).toEqual({ lo: 0.9, hi: 1.2, confidence: 1 - 2 / 64 });
     expect(pairedRatioInterval(summarize([1, 2]), summarize([1]))).toBeUndefined();
     expect(pairedRatioInterval(undefined, theirs)).toBeUndefined();
+  });
+});
+
+describe('confidenceLabel / fmtRatioWithInterval', () => {
+  it('labels a table\'s confidence rounded down, as a range when rows differ', () => {
+    expect(confidenceLabel([0.96142578125, 0.96142578125])).toBe('96.1 %');
+    expect(confidenceLabel([0.96142578125, 0.9375])).toBe('93.7–96.1 %');
+    expect(confidenceLabel([0.99999])).toBe('99.9 %');
+    expect(confidenceLabel([])).toBe('n/a');
+  });
+
+  it('prints the paired ratio with its interval and records the confidence', () => {
+    const confidences: number[] = [];
+    expect(fmtRatioWithInterval(summarize([2, 4, 6, 8, 10, 12]), summarize([2, 2, 2, 2, 2, 2]), confidences)).toBe('3.50 [1.00–6.00]');
+    expect(confidences).toEqual([1 - 2 / 64]);
+    // rounds that do not pair up: the ratio of the medians alone, nothing recorded
+    expect(fmtRatioWithInterval(summarize([4, 4]), summarize([2]), confidences)).toBe('2.00');
+    expect(confidences).toHaveLength(1);
   });
 });
