@@ -12,6 +12,12 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { BenchContext } from './context';
 import { ROUNDS } from './context';
+import { interleave, type RoundCase } from './harness';
+import { CHILD_NAME, PARENT_NAME, TAG_KEYS, TAG_VALUES } from './impl';
+import { jaegerExportCase, skywalkingExportCase, waiter, zipkinExportCase, type ExportCase } from './incumbents/exporters';
+import { installOtelGlobals } from './incumbents/otel';
+import { createOurTracer, registerZipkinIdentityBackend, ZIPKIN_IDENTITY_BACKEND, type OurTracer } from './ours';
+import { confidenceLabel, fmtRatioWithInterval, fmtSummary } from './stats';
 
 /**
  * Recorded rounds of section 5 in a full run (~5.5 s each). With 7, the ~98 % interval of a
@@ -20,12 +26,6 @@ import { ROUNDS } from './context';
  * the 10th (~96 %), for ~30 s more.
  */
 const EXPORT_ROUNDS_FULL = 12;
-import { interleave, type RoundCase } from './harness';
-import { CHILD_NAME, PARENT_NAME, TAG_KEYS, TAG_VALUES } from './impl';
-import { jaegerExportCase, skywalkingExportCase, waiter, zipkinExportCase, type ExportCase } from './incumbents/exporters';
-import { installOtelGlobals } from './incumbents/otel';
-import { createOurTracer, registerZipkinIdentityBackend, ZIPKIN_IDENTITY_BACKEND, type OurTracer } from './ours';
-import { confidenceLabel, fmtRatioWithInterval, fmtSummary } from './stats';
 
 const OTEL_LABEL = 'OpenTelemetry SDK → HTTP (protobuf)';
 const OTEL_GRPC_LABEL = 'OpenTelemetry SDK → gRPC';

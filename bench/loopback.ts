@@ -29,7 +29,7 @@ import { interleave, type RoundCase } from './harness';
 import { verdict } from './hotPath';
 import { otelContext, otelPropagation, otelTrace } from './incumbents/otel';
 import { loadOurs, type OurTracer } from './ours';
-import { confidenceLabel, fmt, fmtSummary, pairedRatioInterval, quantile, ratio } from './stats';
+import { confidenceLabel, fmt, fmtSummary, fmtWithInterval, pairedRatioInterval, quantile, ratio } from './stats';
 
 const CONCURRENCY = 16;
 /** Recorded rounds of section 4 in a full run (a multiple of {@link LOOPBACK_FORKS_FULL}). */
@@ -695,7 +695,7 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
       rows.push([
         `${proto} ${LABEL[v]}`,
         fmtSummary(r?.rps),
-        ci === undefined ? fmt(rel) : `${fmt(rel)} [${fmt(ci.lo)}–${fmt(ci.hi)}]`,
+        fmtWithInterval(rel, ci),
         fmtSummary(r?.p50),
         fmtSummary(r?.p99),
         fmt(r?.cpuUs?.median ?? NaN),

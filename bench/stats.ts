@@ -122,10 +122,10 @@ export function pairedRatio(ours: Summary | undefined, theirs: Summary | undefin
 }
 
 /**
- * A distribution-free confidence interval for a median, from order statistics: the widest
- * `k` with P(Binomial(n, ½) < k) ≤ (1 − `level`)/2 gives [x₍ₖ₎, x₍ₙ₊₁₋ₖ₎] of the sorted sample,
- * which covers the population median with probability 1 − 2·P(Binomial(n, ½) < k) (the
- * `confidence` returned, at least `level` when `n` allows it). When `n` is too small for
+ * A distribution-free confidence interval for a median, from order statistics: the largest
+ * `k` with P(Binomial(n, ½) < k) ≤ (1 − `level`)/2 gives the narrowest [x₍ₖ₎, x₍ₙ₊₁₋ₖ₎] of the
+ * sorted sample that covers the population median with probability 1 − 2·P(Binomial(n, ½) < k)
+ * (the `confidence` returned, at least `level` when `n` allows it). When `n` is too small for
  * `level` (n < 6 for 95 %), the interval is min–max and `confidence` says how much less it
  * is (e.g. 0.9375 for n = 5). Assumes independent rounds. `undefined` for an empty sample.
  *
@@ -157,8 +157,9 @@ export function medianInterval(values: readonly number[], level = 0.95): { lo: n
 
 /**
  * {@link medianInterval} of the per-round ratios `ours[i] / theirs[i]` whose median
- * {@link pairedRatio} reports: how far that ratio could move in another run of as many rounds
- * (assuming independent rounds). `undefined` unless both have per-round values of the same length.
+ * {@link pairedRatio} reports: a range that holds the true median ratio with the returned
+ * confidence (assuming independent rounds). `undefined` unless both have per-round values of
+ * the same length.
  *
  * @example
  * ```ts
@@ -203,9 +204,19 @@ export function confidenceLabel(confidences: readonly number[]): string {
  * ```
  */
 export function fmtRatioWithInterval(ours: Summary | undefined, theirs: Summary | undefined, confidences: number[]): string {
-  const r = ratio(ours, theirs);
   const ci = pairedRatioInterval(ours, theirs);
-  if (ci === undefined) return fmt(r);
-  confidences.push(ci.confidence);
-  return `${fmt(r)} [${fmt(ci.lo)}–${fmt(ci.hi)}]`;
+  if (ci !== undefined) confidences.push(ci.confidence);
+  return fmtWithInterval(ratio(ours, theirs), ci);
+}
+
+/**
+ * A figure and its interval as one cell: `0.823 [0.776–0.871]`; the figure alone without one.
+ *
+ * @example
+ * ```ts
+ * fmtWithInterval(0.823, { lo: 0.776, hi: 0.871 }); // → '0.823 [0.776–0.871]'
+ * ```
+ */
+export function fmtWithInterval(x: number, ci: { lo: number; hi: number } | undefined): string {
+  return ci === undefined ? fmt(x) : `${fmt(x)} [${fmt(ci.lo)}–${fmt(ci.hi)}]`;
 }

@@ -1,4 +1,4 @@
-import { forkedCase, loopbackVerdict, grpcTarget, headersSeenCounts, httpTarget, load, ourIntegrations, takeMinimalSpans, type Target, type Variant } from '../../bench/loopback';
+import { forkedCase, grpcTarget, headersSeenCounts, httpTarget, load, loopbackVerdict, ourIntegrations, takeMinimalSpans, type Target, type Variant } from '../../bench/loopback';
 import { interleave } from '../../bench/harness';
 import type { OurTracer } from '../../bench/ours';
 import { createTracer, MemoryExporter, type FinishedSpan, type Tracer } from '../../src';

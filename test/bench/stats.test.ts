@@ -1,4 +1,4 @@
-import { confidenceLabel, fmtRatioWithInterval, medianInterval, pairedRatio, pairedRatioInterval, ratio, summarize } from '../../bench/stats';
+import { confidenceLabel, fmtRatioWithInterval, fmtWithInterval, medianInterval, pairedRatio, pairedRatioInterval, ratio, summarize } from '../../bench/stats';
 
 describe('bench statistics', () => {
   it('summarize keeps the rounds in order and ignores non-finite values for the median', () => {
@@ -79,5 +79,12 @@ describe('confidenceLabel / fmtRatioWithInterval', () => {
     // rounds that do not pair up: the ratio of the medians alone, nothing recorded
     expect(fmtRatioWithInterval(summarize([4, 4]), summarize([2]), confidences)).toBe('2.00');
     expect(confidences).toHaveLength(1);
+  });
+});
+
+describe('fmtWithInterval', () => {
+  it('prints a figure with its interval, or alone', () => {
+    expect(fmtWithInterval(0.8234, { lo: 0.7761, hi: 0.8712 })).toBe('0.823 [0.776–0.871]');
+    expect(fmtWithInterval(1.5, undefined)).toBe('1.50');
   });
 });
