@@ -29,7 +29,7 @@ import { interleave, type RoundCase } from './harness';
 import { verdict } from './hotPath';
 import { otelContext, otelPropagation, otelTrace } from './incumbents/otel';
 import { loadOurs, type OurTracer } from './ours';
-import { confidenceLabel, fmt, fmtSummary, fmtWithInterval, pairedRatioInterval, quantile, ratio } from './stats';
+import { confidenceLabel, fmt, fmtRatioWithInterval, fmtSummary, fmtWithInterval, pairedRatioInterval, quantile, ratio } from './stats';
 
 const CONCURRENCY = 16;
 /** Recorded rounds of section 4 in a full run (a multiple of {@link LOOPBACK_FORKS_FULL}). */
@@ -616,6 +616,19 @@ export function forkedCase(name: string, forks: readonly WorkerCase[]): WorkerCa
 }
 
 /**
+ * The target's second half ("within 5 points of the floor", both × untraced) as a bound on
+ * ours ÷ floor: ours ≥ floor − 0.05 ⇔ ours ÷ floor ≥ 1 − 0.05 ÷ floor. NaN without a floor.
+ *
+ * @example
+ * ```ts
+ * floorBoundOverFloor(0.9); // → 0.944…
+ * ```
+ */
+export function floorBoundOverFloor(floorRel: number): number {
+  return Number.isFinite(floorRel) && floorRel > 0 ? 1 - 0.05 / floorRel : NaN;
+}
+
+/**
  * The verdict cell of a loopback row: `met` when the median ratio `rel` reaches the lower
  * bound `target`, else `MISSED`, with ` (target in CI)` added when `target` lies inside the
  * row's interval (another run could well decide otherwise); `n/a` without a figure.
@@ -679,6 +692,7 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
     for (const w of workers) await w.close().catch(() => undefined);
     const base = res.get('untraced')?.rps;
     const floor = res.get('als')?.rps;
+    const floorRel = ratio(floor, base);
     /** Per setup: the throughput ratio × untraced and its interval (see {@link pairedRatioInterval}). */
     const intervals: Record<string, { median: number; lo: number; hi: number; confidence: number }> = {};
     for (const v of protoVariants) {
@@ -690,7 +704,6 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
         intervals[v] = { median: rel, ...ci };
       }
       const isOurs = v === 'ours';
-      const floorRel = ratio(floor, base);
       const target = isOurs ? Math.max(0.85, Number.isFinite(floorRel) ? floorRel - 0.05 : 0.85) : undefined;
       rows.push([
         `${proto} ${LABEL[v]}`,
@@ -704,7 +717,23 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
         isOurs ? loopbackVerdict(rel, target ?? 0.85, ci) : '',
       ]);
     }
-    rows.push([`${proto} ours / OpenTelemetry`, '', fmt(ratio(res.get('ours')?.rps, res.get('otel')?.rps)), '', '', '', fmt(ratio(res.get('otel')?.cpuUs, res.get('ours')?.cpuUs)), '', '']);
+    rows.push([`${proto} ours / OpenTelemetry`, '', fmtRatioWithInterval(res.get('ours')?.rps, res.get('otel')?.rps, confidences), '', '', '', fmt(ratio(res.get('otel')?.cpuUs, res.get('ours')?.cpuUs)), '', '']);
+    // The target's second half, paired against the floor's own rounds (the untraced rounds'
+    // noise then cancels): "within 5 points of the floor" is ours ÷ floor ≥ 1 − 0.05 ÷ (floor × untraced).
+    const oursOverFloor = pairedRatioInterval(res.get('ours')?.rps, floor);
+    if (oursOverFloor !== undefined) confidences.push(oursOverFloor.confidence);
+    const floorBound = floorBoundOverFloor(floorRel);
+    rows.push([
+      `${proto} ours ÷ floor`,
+      '',
+      fmtWithInterval(ratio(res.get('ours')?.rps, floor), oursOverFloor),
+      '',
+      '',
+      '',
+      fmt(ratio(res.get('als')?.cpuUs, res.get('ours')?.cpuUs)),
+      Number.isFinite(floorBound) ? `≥ ${fmt(floorBound)} (floor−0.05)` : '',
+      Number.isFinite(floorBound) ? loopbackVerdict(ratio(res.get('ours')?.rps, floor), floorBound, oursOverFloor) : '',
+    ]);
     data[proto] = { requestsPerRound: count, processesPerSetup: forks, results: Object.fromEntries(res), throughputRatioIntervals: intervals };
   }
   ctx.results.addTable({
@@ -719,6 +748,8 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
       'throughput ratio a CPU-bound service would see, robust to other load on the machine. Target judged on × untraced.',
       `× untraced [lo–hi]: a distribution-free ${confidenceLabel(confidences)} confidence interval for the true median of the per-round ratios (order`,
       'statistics of this run\'s ratios, rounds taken as independent). A target inside the interval is neither clearly met nor clearly missed by this run.',
+      '"ours ÷ floor": ours paired with the floor\'s own rounds, against the target\'s second half (within 5 points of the floor × untraced), so that',
+      'the untraced rounds\' noise, which both × untraced figures carry, cancels.',
       '"ours on the server/client only": our integration on that side, bare AsyncLocalStorage on the other (full run only).',
       '"floor + traceparent by hand": the floor, the client setting a fresh W3C traceparent per request, the server reading it into its store, no',
       'spans (full run only): what propagating a context alone costs. "minimal tracer by hand": that plus one plain span record per side',

@@ -1,4 +1,4 @@
-import { forkedCase, grpcTarget, headersSeenCounts, httpTarget, load, loopbackVerdict, ourIntegrations, takeMinimalSpans, type Target, type Variant } from '../../bench/loopback';
+import { floorBoundOverFloor, forkedCase, grpcTarget, headersSeenCounts, httpTarget, load, loopbackVerdict, ourIntegrations, takeMinimalSpans, type Target, type Variant } from '../../bench/loopback';
 import { interleave } from '../../bench/harness';
 import type { OurTracer } from '../../bench/ours';
 import { createTracer, MemoryExporter, type FinishedSpan, type Tracer } from '../../src';
@@ -136,5 +136,15 @@ describe('bench loopback: loopbackVerdict', () => {
     expect(loopbackVerdict(0.84, 0.85, { lo: 0.8, hi: 0.86 })).toBe('MISSED (target in CI)');
     expect(loopbackVerdict(0.84, 0.85, undefined)).toBe('MISSED');
     expect(loopbackVerdict(NaN, 0.85, undefined)).toBe('n/a');
+  });
+});
+
+describe('bench loopback: floorBoundOverFloor', () => {
+  it('turns "within 5 points of the floor" into a bound on ours ÷ floor', () => {
+    // floor at 0.90× untraced: ours must reach 0.85×, i.e. 0.85 / 0.90 of the floor
+    expect(floorBoundOverFloor(0.9)).toBeCloseTo(0.85 / 0.9, 10);
+    expect(floorBoundOverFloor(1)).toBeCloseTo(0.95, 10);
+    expect(floorBoundOverFloor(NaN)).toBeNaN();
+    expect(floorBoundOverFloor(0)).toBeNaN();
   });
 });
