@@ -26,7 +26,6 @@ import { ROOT_CONTEXT, SpanKind, type Tracer as OtelTracer } from '@opentelemetr
 import type { BenchContext } from './context';
 import { ROUNDS } from './context';
 import { interleave, type RoundCase } from './harness';
-import { verdict } from './hotPath';
 import { otelContext, otelPropagation, otelTrace } from './incumbents/otel';
 import { loadOurs, type OurTracer } from './ours';
 import { confidenceLabel, fmt, fmtRatioWithInterval, fmtSummary, fmtWithInterval, pairedRatioInterval, quantile, ratio } from './stats';
@@ -719,20 +718,22 @@ export async function benchLoopback(ctx: BenchContext): Promise<void> {
     }
     rows.push([`${proto} ours / OpenTelemetry`, '', fmtRatioWithInterval(res.get('ours')?.rps, res.get('otel')?.rps, confidences), '', '', '', fmt(ratio(res.get('otel')?.cpuUs, res.get('ours')?.cpuUs)), '', '']);
     // The target's second half, paired against the floor's own rounds (the untraced rounds'
-    // noise then cancels): "within 5 points of the floor" is ours ÷ floor ≥ 1 − 0.05 ÷ (floor × untraced).
-    const oursOverFloor = pairedRatioInterval(res.get('ours')?.rps, floor);
+    // noise then cancels): see floorBoundOverFloor.
+    const oursRps = res.get('ours')?.rps;
+    const oursFloorRel = ratio(oursRps, floor);
+    const oursOverFloor = pairedRatioInterval(oursRps, floor);
     if (oursOverFloor !== undefined) confidences.push(oursOverFloor.confidence);
     const floorBound = floorBoundOverFloor(floorRel);
     rows.push([
       `${proto} ours ÷ floor`,
       '',
-      fmtWithInterval(ratio(res.get('ours')?.rps, floor), oursOverFloor),
+      fmtWithInterval(oursFloorRel, oursOverFloor),
       '',
       '',
       '',
       fmt(ratio(res.get('als')?.cpuUs, res.get('ours')?.cpuUs)),
       Number.isFinite(floorBound) ? `≥ ${fmt(floorBound)} (floor−0.05)` : '',
-      Number.isFinite(floorBound) ? loopbackVerdict(ratio(res.get('ours')?.rps, floor), floorBound, oursOverFloor) : '',
+      Number.isFinite(floorBound) ? loopbackVerdict(oursFloorRel, floorBound, oursOverFloor) : '',
     ]);
     data[proto] = { requestsPerRound: count, processesPerSetup: forks, results: Object.fromEntries(res), throughputRatioIntervals: intervals };
   }
