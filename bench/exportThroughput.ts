@@ -7,6 +7,7 @@
  *
  * @packageDocumentation
  */
+import * as path from 'node:path';
 import { OTLPTraceExporter as OTLPGrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
@@ -16,6 +17,7 @@ import { interleave, type RoundCase } from './harness';
 import { CHILD_NAME, PARENT_NAME, TAG_KEYS, TAG_VALUES } from './impl';
 import { jaegerExportCase, skywalkingExportCase, waiter, zipkinExportCase, type ExportCase } from './incumbents/exporters';
 import { installOtelGlobals } from './incumbents/otel';
+import { describeOtlpTransformerVersions, otlpTransformerVersions } from './otlpTransformerVersions';
 import { createOurTracer, registerZipkinIdentityBackend, ZIPKIN_IDENTITY_BACKEND, type OurTracer } from './ours';
 import { confidenceLabel, fmtRatioWithInterval, fmtSummary } from './stats';
 
@@ -260,6 +262,7 @@ export async function benchExport(ctx: BenchContext): Promise<void> {
   for (const tr of tracers.values()) await tr.shutdown(2000).catch(() => undefined);
   for (const c of incumbents.values()) await c.close().catch(() => undefined);
   const confidences: number[] = [];
+  const transformers = otlpTransformerVersions(path.join(__dirname, '..', 'adapters', 'otlp'));
   const rows = targets.map((t) => {
     const o = res.get(t.label)?.spansPerSec;
     const theirs = t.theirs ? res.get(t.theirs.label)?.spansPerSec : undefined;
@@ -277,11 +280,12 @@ export async function benchExport(ctx: BenchContext): Promise<void> {
       'timed: tracer.flush() of a full queue (batches of 512); the receiver runs in another process on the other core.',
       'theirs: the vendor\'s own client to the same receiver, timed from its finished spans to the last acknowledgement (its own encoding',
       'included: jaeger-client converts to Thrift in report(), zipkin-js encodes JSON in logSpan()); higher is better here.',
+      describeOtlpTransformerVersions(transformers),
       'ours records a `caller` attribute per span by default (~50 bytes of OTLP per span here: 209 vs 159); the recordCaller: false rows send what OTel sends.',
       'ours gzips Zipkin bodies of 1 KiB and more by default (on libuv\'s thread pool); zipkin-js never does: the compression: none row is like for like.',
       'OTel\'s processor starts its first batch\'s export during the fill, when 512 spans are queued (that encoding untimed, 1 % of a round); its round waits for that acknowledgement too.',
       'OTel forceFlush() sends all batches at once (its limit of 30 in-flight exports lifted); ours sends up to the exporter\'s maxConcurrentExports batches at once (OTLP, Jaeger over HTTP, Zipkin and SkyWalking 4; Jaeger over UDP 1).',
     ],
   });
-  ctx.results.addData('export', { spansPerRound: spans, results: Object.fromEntries(res) });
+  ctx.results.addData('export', { spansPerRound: spans, otlpTransformer: transformers, results: Object.fromEntries(res) });
 }
