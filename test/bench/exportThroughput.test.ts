@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import { runNode } from '../support/childProcess';
 
 /**
  * Section 5's OpenTelemetry incumbent is timed to its last acknowledgement, including the
@@ -14,7 +14,7 @@ import * as path from 'node:path';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 /** `rounds` rounds of `otelExportCase('http', port, parents, 99)`: their results, or the first error's message. */
-function runRounds(port: number, parents: number, rounds: number): Promise<{ results: Array<{ spansPerSec: number }>; error?: string }> {
+async function runRounds(port: number, parents: number, rounds: number): Promise<{ results: Array<{ spansPerSec: number }>; error?: string }> {
   const child = `
 const { otelExportCase } = require(${JSON.stringify(path.join(ROOT, 'dist', 'bench', 'exportThroughput.js'))});
 (async () => {
@@ -27,23 +27,15 @@ const { otelExportCase } = require(${JSON.stringify(path.join(ROOT, 'dist', 'ben
     error = String(e && e.message || e);
   }
   await c.close().catch(() => {});
-  process.stdout.write(JSON.stringify({ results, error }));
-  process.exit(0);
+  // exit once the line is written: process.exit() right after write() may cut a pipe short
+  process.stdout.write(JSON.stringify({ results, error }), () => process.exit(0));
 })();`;
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['-e', child], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d));
-    p.stderr.on('data', (d: Buffer) => (err += d));
-    p.on('exit', () => {
-      try {
-        resolve(JSON.parse(out) as { results: Array<{ spansPerSec: number }>; error?: string });
-      } catch {
-        reject(new Error(`child printed no result: ${out}${err}`));
-      }
-    });
-  });
+  const run = await runNode(['-e', child], { cwd: ROOT, killAfterMs: 60_000 });
+  try {
+    return JSON.parse(run.stdout) as { results: Array<{ spansPerSec: number }>; error?: string };
+  } catch {
+    throw new Error(`child printed no result (code ${run.code}): ${run.stdout}${run.stderr}`);
+  }
 }
 
 describe('otelExportCase (OTLP/HTTP)', () => {

@@ -3,7 +3,6 @@
  * to that backend's stand-in (decoding the real wire format) with no code change, and every
  * request arrives as one trace spanning the four services.
  */
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { BackendHarness } from '../conformance/harness';
 import { byTrace, SPANS_PER_CHECKOUT, waitFor } from '../conformance/suite';
@@ -11,25 +10,12 @@ import { jaegerHttpHarness, jaegerUdpHarness } from '../adapters/jaeger/standins
 import { otlpGrpcHarness, otlpHarness } from '../adapters/otlp/standin';
 import { skywalkingHarness } from '../adapters/skywalking/standin';
 import { zipkinHarness } from '../adapters/zipkin/standin';
+import { runNode, type ChildRun } from '../support/childProcess';
 
 const root = path.resolve(__dirname, '..', '..');
 
-function runDemo(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'dist', 'examples', 'http-to-grpc', 'demo.js')], {
-      cwd: root,
-      env: { ...process.env, DEMO_REQUESTS: '2', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function runDemo(env: Record<string, string>): Promise<ChildRun> {
+  return runNode([path.join(root, 'dist', 'examples', 'http-to-grpc', 'demo.js')], { cwd: root, env: { DEMO_REQUESTS: '2', ...env }, killAfterMs: 60_000 });
 }
 
 const cases: Array<[string, BackendHarness]> = [

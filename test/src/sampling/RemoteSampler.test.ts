@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { PerOperationSampler } from '../../../src/sampling/PerOperationSampler';
 import { ProbabilisticSampler } from '../../../src/sampling/ProbabilisticSampler';
 import { RateLimitingSampler } from '../../../src/sampling/RateLimitingSampler';
 import { RemoteSampler } from '../../../src/sampling/RemoteSampler';
+import { runNode } from '../../support/childProcess';
 import { closeServer, listen } from '../../support/http';
 import { recordingLogger, traceIds } from './helpers';
 
@@ -206,15 +206,9 @@ describe('RemoteSampler', () => {
       // ok: wait (an explicit fetchNow keeps the process alive until it completes)
       if (process.argv[2] === 'hang') setTimeout(report, 100); else s.fetchNow().then(report);
     `;
-    const proc = spawn(process.execPath, ['-e', child, server.url, kind], { cwd: path.resolve(__dirname, '../../..'), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const killer = setTimeout(() => proc.kill('SIGKILL'), 20000);
-    const code = await new Promise<number | null>((r) => proc.on('exit', (c) => r(c)));
-    clearTimeout(killer);
-    expect(out.trim()).toBe(kind === 'hang' ? 'sampled=false' : 'sampled=true');
-    expect(code).toBe(0);
+    const run = await runNode(['-e', child, server.url, kind], { cwd: path.resolve(__dirname, '../../..'), killAfterMs: 20_000 });
+    expect((run.stdout + run.stderr).trim()).toBe(kind === 'hang' ? 'sampled=false' : 'sampled=true');
+    expect(run.code).toBe(0);
     expect(server.requests[0]).toBe('/sampling?service=child');
   });
 });
