@@ -15,10 +15,10 @@
  *      the pipeline slept between retries. FIXED in 6843432; kept here as a plain regression test.
  * D5 — Core: `await tracer.flush()` had the same flaw. FIXED in b2c7550; plain regression test.
  */
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { createTracer, type Tracer } from '../../src';
+import { runNode } from '../support/childProcess';
 import { captureLogs } from './app';
 import { backendName, endpointFor } from './backends';
 import { closedPort, startGrpcStatusServer, startHttpStatusServer } from './faults';
@@ -126,16 +126,9 @@ describe('D4/D5: an awaited shutdown() or flush() settles before the process exi
 
   async function run(call: 'flush' | 'shutdown'): Promise<{ stdout: string; code: number | null }> {
     const port = await closedPort();
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['-e', CHILD], { cwd: ROOT, env: { ...process.env, CALL: call, ENDPOINT: endpointFor('zipkin', port) }, stdio: ['ignore', 'pipe', 'inherit'] });
-      let stdout = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        resolve({ stdout, code });
-      });
-    });
+    const child = await runNode(['-e', CHILD], { cwd: ROOT, env: { CALL: call, ENDPOINT: endpointFor('zipkin', port) }, killAfterMs: 20_000 });
+    if (child.stderr) process.stderr.write(child.stderr);
+    return { stdout: child.stdout, code: child.code };
   }
 
   it('D4 (fixed): the line after `await tracer.shutdown(2000)` runs, with the span counted as dropped', async () => {

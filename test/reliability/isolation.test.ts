@@ -7,7 +7,6 @@
  * - `cluster` workers sharing one HTTP port, each with its own tracer: every request's server
  *   span is exported by the worker that served it, once, with that worker's instance id.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,6 +14,7 @@ import { createTracer, type Tracer } from '../../src';
 import { startHttpStandIn, type OtlpStandIn } from '../adapters/otlp/standin';
 import { startZipkinStandIn, type ZipkinStandIn } from '../adapters/zipkin/standin';
 import { captureLogs } from './app';
+import { runNode } from '../support/childProcess';
 import { closedPort } from './faults';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -153,20 +153,10 @@ if (mode === 'fork-parent') {
   return file;
 }
 
-function runScript(file: string, mode: string, endpoint: string): Promise<{ result: unknown; stderr: string; code: number | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [file, mode], { cwd: ROOT, env: { ...process.env, ENDPOINT: endpoint }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      const line = /RESULT (.*)\n/.exec(stdout)?.[1];
-      resolve({ result: line ? JSON.parse(line) : undefined, stderr, code });
-    });
-  });
+async function runScript(file: string, mode: string, endpoint: string): Promise<{ result: unknown; stderr: string; code: number | null }> {
+  const run = await runNode([file, mode], { cwd: ROOT, env: { ENDPOINT: endpoint }, killAfterMs: 30_000 });
+  const line = /RESULT (.*)\n/.exec(run.stdout)?.[1];
+  return { result: line ? JSON.parse(line) : undefined, stderr: run.stderr, code: run.code };
 }
 
 describe('worker processes', () => {

@@ -8,10 +8,10 @@
  * exporter's own bounded buffers, connection state and the JIT's code). The figures go to the
  * results file.
  */
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { BACKENDS, backendName, endpointFor } from './backends';
 import { closedPort } from './faults';
+import { runNode } from '../support/childProcess';
 import { writeExtra } from './results';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -70,20 +70,10 @@ interface MemoryResult {
   stats: { started: number; finished: number; exported: number; dropped: number; queued: number };
 }
 
-function runChild(env: Record<string, string>): Promise<{ result: MemoryResult | undefined; stderr: string; code: number | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--expose-gc', '-e', CHILD], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      const line = /RESULT (.*)\n/.exec(stdout)?.[1];
-      resolve({ result: line ? (JSON.parse(line) as MemoryResult) : undefined, stderr, code });
-    });
-  });
+async function runChild(env: Record<string, string>): Promise<{ result: MemoryResult | undefined; stderr: string; code: number | null }> {
+  const run = await runNode(['--expose-gc', '-e', CHILD], { cwd: ROOT, env, killAfterMs: 60_000 });
+  const line = /RESULT (.*)\n/.exec(run.stdout)?.[1];
+  return { result: line ? (JSON.parse(line) as MemoryResult) : undefined, stderr: run.stderr, code: run.code };
 }
 
 const results = new Map<string, MemoryResult>();
