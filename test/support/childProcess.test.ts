@@ -20,4 +20,12 @@ describe('runNode', () => {
     const run = await runNode(['-e', 'console.error(process.env.CHILD_PROBE + ":" + typeof process.env.PATH)'], { env: { CHILD_PROBE: 'seen' }, killAfterMs: 10_000 });
     expect({ code: run.code, stderr: run.stderr, markedAt: run.markedAt }).toEqual({ code: 0, stderr: 'seen:string\n', markedAt: undefined });
   });
+
+  it('does not wait for a grandchild that holds the pipes after the child exited', async () => {
+    // The grandchild inherits stdout/stderr and lives 8 s; the child exits at once.
+    const src = "require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => undefined, 8000)'], { stdio: 'inherit', detached: true }).unref(); console.log('parent done')";
+    const t0 = Date.now();
+    const run = await runNode(['-e', src], { killAfterMs: 30_000 });
+    expect({ code: run.code, stdout: run.stdout, quick: Date.now() - t0 < 6_000 }).toEqual({ code: 0, stdout: 'parent done\n', quick: true });
+  });
 });

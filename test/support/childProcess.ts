@@ -12,6 +12,9 @@
  */
 import { spawn } from 'node:child_process';
 
+/** How long (ms) to wait for the pipes to drain after the child exited before giving up on them. */
+const GRACE_MS = 2000;
+
 /** What {@link runNode} collected from one child process. */
 export interface ChildRun {
   /** Exit code; `null` when the child ended by a signal (e.g. the watchdog's SIGKILL) or could not start. */
@@ -44,7 +47,8 @@ export interface RunNodeOptions {
 
 /**
  * Spawns `node <args…>` (the running Node.js binary) with stdin closed and stdout/stderr piped,
- * and resolves once the child has exited and both pipes are drained.
+ * and resolves once the child has exited and both pipes are drained (or 2 s after the exit when
+ * a process it started still holds them open).
  *
  * @param args - arguments after the node binary, e.g. `['-e', source]` or `[file, mode]`.
  * @param options - environment, working directory, watchdog (ms) and an optional stdout marker.
@@ -74,13 +78,24 @@ export function runNode(args: string[], options: RunNodeOptions): Promise<ChildR
       killed = true;
       child.kill('SIGKILL');
     }, options.killAfterMs);
-    child.on('exit', () => (exitedAt = Date.now()));
+    let grace: NodeJS.Timeout | undefined;
+    child.on('exit', (code, signal) => {
+      exitedAt = Date.now();
+      // A grandchild that inherited the pipes would hold 'close' back for as long as it lives:
+      // after GRACE_MS, take what has arrived and stop reading.
+      grace = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        resolve({ code, signal, killed, stdout, stderr, exitedAt: exitedAt ?? Date.now(), markedAt });
+      }, GRACE_MS);
+    });
     child.on('error', (e) => {
       clearTimeout(watchdog);
       resolve({ code: null, signal: null, killed, stdout, stderr: stderr + String(e), exitedAt: Date.now(), markedAt });
     });
     child.on('close', (code, signal) => {
       clearTimeout(watchdog);
+      clearTimeout(grace);
       resolve({ code, signal, killed, stdout, stderr, exitedAt: exitedAt ?? Date.now(), markedAt });
     });
   });
